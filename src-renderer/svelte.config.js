@@ -1,0 +1,34 @@
+// @ts-check
+import { fileURLToPath } from 'node:url';
+import adapter from '@sveltejs/adapter-node';
+
+/**
+ * Resolves a path relative to this file, so the config means the same thing whether it is
+ * loaded from the repository root (`vite build --config src-renderer/vite.config.ts`) or from
+ * `src-renderer/` (`svelte-kit sync`, `svelte-check`).
+ * @param {string} relative
+ */
+const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  compilerOptions: { runes: true },
+  kit: {
+    // adapter-node output: the server imports `out/renderer/handler.js` and mounts it.
+    adapter: adapter({ out: here('../out/renderer'), precompress: true }),
+    outDir: here('.svelte-kit'),
+    files: {
+      src: here('src'),
+      assets: here('static'),
+    },
+    alias: {
+      // The wire contract, shared with the engine. Import *types* only from it.
+      $protocol: here('../src-engine/protocol'),
+    },
+    // The whole UI is one page; keep its CSS in the HTML so first paint needs one request.
+    inlineStyleThreshold: 8 * 1024,
+    version: { name: process.env.TASK_MONITOR_VERSION ?? Date.now().toString() },
+  },
+};
+
+export default config;
