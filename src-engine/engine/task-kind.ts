@@ -1,0 +1,46 @@
+/**
+ * The small typed API through which task kinds are registered: a kind validates its parameters,
+ * then runs with a context through which it reports progress and observes cancellation.
+ */
+
+/** What a running handler gets from the engine. */
+export interface TaskContext<P> {
+  readonly taskId: string;
+  readonly name: string;
+  readonly parameters: P;
+  /** Aborted when the task is cancelled or the engine shuts down; handlers must stop promptly. */
+  readonly signal: AbortSignal;
+  /** 1 for the first run; a retry after a failure or an interruption has a higher number. */
+  readonly attempt: number;
+  /**
+   * Reports progress (0-100, clamped) with an optional human-readable step text.
+   * Cheap to call often: the engine forwards each report as one event.
+   */
+  report(progress: number, message?: string): void;
+}
+
+/** A registered kind of task. */
+export interface TaskKind<P = Record<string, unknown>> {
+  readonly name: string;
+  /**
+   * Turns untrusted parameters into typed ones, or throws {@link TaskParameterError} with a
+   * message a person can act on. Runs at submit time, so bad input is refused before it is queued.
+   */
+  parse(parameters: Record<string, unknown>): P;
+  /** Does the work; the returned value becomes the task's result (strings as is, else JSON). */
+  run(context: TaskContext<P>): Promise<unknown>;
+}
+
+/** Thrown by {@link TaskKind.parse} for parameters a person must fix. */
+export class TaskParameterError extends Error {
+  readonly code = 'ERR_TASK_PARAMETERS';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskParameterError';
+  }
+}
+
+/** Identity helper that gives a kind literal its types. */
+export function defineTaskKind<P>(kind: TaskKind<P>): TaskKind<P> {
+  return kind;
+}

@@ -1,0 +1,38 @@
+import type { TaskState } from '../protocol/messages.js';
+
+/**
+ * A task as the engine keeps it. Times are epoch milliseconds (cheap to compare and store);
+ * the server turns them into ISO strings at the wire boundary.
+ */
+export interface TaskRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** The session that owns the task: only its sockets hear about it. */
+  readonly clientId: string;
+  state: TaskState;
+  /** 0-100. */
+  progress: number;
+  /** Human-readable step text, e.g. `Processing step 3/10`. */
+  statusText: string;
+  result: string | null;
+  error: string | null;
+  readonly createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  /** 1 for the first run, incremented by every retry. */
+  attempt: number;
+}
+
+/** What a caller asks the engine to run. */
+export interface TaskSubmission {
+  name: string;
+  clientId: string;
+  /** Registered kind name; `demo` when absent. */
+  kind?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** Counts of the tasks the engine currently knows, by state. */
+export type TaskCounts = Record<TaskState, number>;

@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import type { LogLevel } from '../server/build-server.js';
+
+/** Everything the launcher can be told, from flags or the environment. */
+export interface LaunchConfig {
+  headless: boolean;
+  host: string;
+  port: number;
+  concurrency: number;
+  allowOrigins: string[];
+  logLevel: LogLevel;
+  /** How long running tasks may finish at shutdown before they are cancelled, in ms. */
+  graceMs: number;
+  /** `--help`: print usage and exit. */
+  showHelp: boolean;
+  /** `--version`: print the version and exit. */
+  showVersion: boolean;
+}
+
+/** Parsing is an expected failure point: bad flags are a value with a message, not a throw. */
+export type LaunchConfigResult = { ok: true; config: LaunchConfig } | { ok: false; message: string };
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Defaults, used when neither a flag nor an environment variable says otherwise. */
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 5000,
+  concurrency: 8,
+  logLevel: 'info',
+  graceMs: 10_000,
+} as const;
+
+/**
+ * Each flag, its environment variable and its help line. Flags win over the environment, the
+ * environment over the defaults, as servers are usually configured.
+ */
+export const OPTIONS = {
+  headless: { type: 'boolean', env: 'TASK_MONITOR_HEADLESS', help: 'Run the server without a window (always so under plain Node)' },
+  host: { type: 'string', env: 'TASK_MONITOR_HOST', help: `Address to listen on (default ${DEFAULTS.host})` },
+  port: { type: 'string', env: 'TASK_MONITOR_PORT', help: `Port to listen on, 0 for any free port (default ${DEFAULTS.port})` },
+  concurrency: { type: 'string', env: 'TASK_MONITOR_CONCURRENCY', help: `Tasks run at once (default ${DEFAULTS.concurrency})` },
+  'allow-origin': {
+    type: 'string',
+    multiple: true,
+    env: 'TASK_MONITOR_ALLOW_ORIGIN',
+    help: 'Extra origin allowed by CORS, e.g. http://localhost:5173; repeatable (env: comma-separated)',
+  },
+  'log-level': { type: 'string', env: 'TASK_MONITOR_LOG_LEVEL', help: `One of ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
+  'grace-ms': { type: 'string', env: 'TASK_MONITOR_GRACE_MS', help: `Time running tasks get to finish at shutdown (default ${DEFAULTS.graceMs})` },
+  help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
+  version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
+} as const;
+
+/** Reads flags (`argv` without the node and script paths) and environment into a config. */
+export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): LaunchConfigResult {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options: parseArgsOptions(), strict: true, allowPositionals: false }).values as typeof values;
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  const pick = (name: keyof typeof OPTIONS): string | undefined => {
+    const value = values[name];
+    if (typeof value === 'string') return value;
+    const envName = OPTIONS[name].env;
+    return envName ? env[envName] || undefined : undefined;
+  };
+  try {
+    const config: LaunchConfig = {
+      headless: values['headless'] === true || isTruthy(env['TASK_MONITOR_HEADLESS']),
+      host: pick('host') ?? DEFAULTS.host,
+      port: integerIn(pick('port'), DEFAULTS.port, 0, 65535, 'port'),
+      concurrency: integerIn(pick('concurrency'), DEFAULTS.concurrency, 1, 1024, 'concurrency'),
+      allowOrigins: origins(values['allow-origin'] as string[] | undefined, env['TASK_MONITOR_ALLOW_ORIGIN']),
+      logLevel: logLevel(pick('log-level')),
+      graceMs: integerIn(pick('grace-ms'), DEFAULTS.graceMs, 0, 600_000, 'grace-ms'),
+      showHelp: values['help'] === true,
+      showVersion: values['version'] === true,
+    };
+    return { ok: true, config };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** The `--help` text. */
+export function helpText(): string {
+  const lines = Object.entries(OPTIONS).map(([name, option]) => {
+    const flag = `--${name}${option.type === 'string' ? ' VALUE' : ''}`;
+    const env = option.env ? ` [env ${option.env}]` : '';
+    return `  ${flag.padEnd(22)} ${option.help}${env}`;
+  });
+  return ['Usage: task-monitor --headless [options]', '', 'Options:', ...lines].join('\n');
+}
+
+function parseArgsOptions(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> {
+  const result: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
+  for (const [name, option] of Object.entries(OPTIONS)) {
+    result[name] = { type: option.type, ...('multiple' in option ? { multiple: true } : {}), ...('short' in option ? { short: option.short } : {}) };
+  }
+  return result;
+}
+
+function integerIn(raw: string | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new Error(`--${name} must be a whole number from ${min} to ${max} (got '${raw}')`);
+  }
+  return value;
+}
+
+function origins(fromFlags: string[] | undefined, fromEnv: string | undefined): string[] {
+  const raw = fromFlags ?? (fromEnv ? fromEnv.split(',') : []);
+  return raw.map((origin) => normaliseOrigin(origin.trim())).filter((origin) => origin !== '');
+}
+
+/** `http://localhost:5173/` → `http://localhost:5173`; anything that is not an http(s) origin is refused. */
+function normaliseOrigin(value: string): string {
+  if (value === '') return '';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`--allow-origin must be an origin such as http://localhost:5173 (got '${value}')`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--allow-origin must use http or https (got '${value}')`);
+  return url.origin;
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined) return DEFAULTS.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${raw}')`);
+  return raw as LogLevel;
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value === '1' || value === 'true' || value === 'yes';
+}

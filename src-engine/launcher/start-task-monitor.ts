@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { TaskEngine } from '../engine/task-engine.js';
+import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
+import { explainListenError } from './launch-error.js';
+import { loadUiHandler } from './ui-handler.js';
+import { packageVersion } from './version.js';
+
+/** Options of {@link startTaskMonitor}; the defaults match the launcher's. */
+export interface TaskMonitorOptions {
+  host?: string;
+  /** 0 picks a free port. Default 5000. */
+  port?: number;
+  concurrency?: number;
+  allowOrigins?: readonly string[];
+  logLevel?: LogLevel;
+  /** Time running tasks get to finish at shutdown. Default 10 s. */
+  graceMs?: number;
+  /** Built UI folder (adapter-node output); `null` serves the API only. Default: out/renderer. */
+  uiDir?: string | null;
+  version?: string;
+  /** Keep-alive ping interval in ms. */
+  keepAliveMs?: number;
+}
+
+/** A running engine + server. */
+export interface RunningTaskMonitor {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly engine: TaskEngine;
+  readonly app: FastifyInstance;
+  /** True when the UI is served; false when only the API is (UI not built). */
+  readonly servesUi: boolean;
+  /**
+   * Graceful shutdown: refuse new tasks, let running ones finish within the grace period (then
+   * cancel them), close every socket with 1001 and a reason, stop listening.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the engine and the server and listens. Used by the Node launcher, the desktop app and
+ * the tests alike, so all three run the same code. Rejects with a LaunchError when the address
+ * cannot be used.
+ */
+export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 5000;
+  const engine = new TaskEngine({ concurrency: options.concurrency ?? 8 });
+  const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
+  const app = buildServer(engine, {
+    logLevel: options.logLevel ?? 'info',
+    allowOrigins: options.allowOrigins ?? [],
+    version: options.version ?? packageVersion(),
+    ...(ui ? { ui } : {}),
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+  });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    throw explainListenError(error, host, port);
+  }
+  engine.start();
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    host,
+    port: boundPort,
+    engine,
+    app,
+    servesUi: ui !== undefined,
+    close: () =>
+      (closing ??= (async () => {
+        await engine.stop({ graceMs: options.graceMs ?? 10_000 });
+        await app.close();
+      })()),
+  };
+}

@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { NodeHandler } from '../server/build-server.js';
+import { projectRoot } from './project-root.js';
+
+/** Where `npm run build:ui` puts the SvelteKit app (adapter-node output). */
+export const DEFAULT_UI_DIR = join(projectRoot(), 'out', 'renderer');
+
+/** Loads adapter-node's request handler from a built UI folder, or undefined when it is not built. */
+export async function loadUiHandler(uiDir: string = DEFAULT_UI_DIR): Promise<NodeHandler | undefined> {
+  const entry = join(uiDir, 'handler.js');
+  if (!existsSync(entry)) return undefined;
+  const module = (await import(pathToFileURL(entry).href)) as { handler: NodeHandler };
+  return module.handler;
+}

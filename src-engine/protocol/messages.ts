@@ -1,0 +1,91 @@
+/**
+ * The wire contract shared by the server and every client (the UI imports these types only).
+ *
+ * Everything the original ASP.NET service put on the wire (../shared/seed/PROTOCOL.md) is kept
+ * exactly: names, shapes and the PascalCase `status` strings. Our additions are strictly additive
+ * (extra fields such as `state`, extra message types such as `snapshot`), so a client written
+ * for the original keeps working unchanged.
+ */
+
+/** Lifecycle state of a task, lower-case, as our additive `state` field carries it. */
+export type TaskState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** States a task never leaves. */
+export const FINAL_STATES: readonly TaskState[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * A task as it goes over the wire (`taskProgress.data`, REST reads, snapshots).
+ * The first ten fields are the original's; the rest are additions.
+ */
+export interface TaskDto {
+  id: string;
+  name: string;
+  /** Original's status text: `Queued`, `Running`, `Processing step i/10`, `Completed`, `Failed`, `Cancelled`. */
+  status: string;
+  progress: number;
+  result: string | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  clientId: string;
+  /** Addition: the lifecycle state, independent of the free-form status text. */
+  state: TaskState;
+  /** Addition: the task kind that runs it (`demo` for the original's simulated work). */
+  kind: string;
+  /** Addition: the parameters it was started with. */
+  parameters: Record<string, unknown>;
+  /** Addition: the requested duration in ms for kinds that have one, else null. */
+  duration: number | null;
+}
+
+/** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
+export type TaskQueuedData = TaskDto;
+
+/** Envelope of every message, both directions: one JSON text frame. */
+export interface Envelope<TType extends string, TData> {
+  type: TType;
+  data: TData;
+  timestamp: string;
+}
+
+/** Sent to a socket right after it opens. */
+export type ConnectionMessage = Envelope<'connection', { status: 'connected'; socketId: string; serverTime: string }>;
+/** Addition: the session's current tasks, newest first, sent right after `connection`. */
+export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[] }>;
+/** A task was accepted. */
+export type TaskQueuedMessage = Envelope<'taskQueued', TaskQueuedData>;
+/** A task changed: state, progress or status text. */
+export type TaskProgressMessage = Envelope<'taskProgress', TaskDto>;
+/** Answer to a client's `ping`. */
+export type PongMessage = Envelope<'pong', { timestamp: string }>;
+
+/** Every message the server sends. */
+export type ServerMessage = ConnectionMessage | SnapshotMessage | TaskQueuedMessage | TaskProgressMessage | PongMessage;
+
+/** Client to server: a connectivity check answered by `pong`. */
+export type PingMessage = Envelope<'ping', unknown>;
+/** Every message a client may send; anything else is ignored by the server. */
+export type ClientMessage = PingMessage;
+
+/** `POST /api/task/start` request body. */
+export interface StartTaskRequest {
+  name: string;
+  /** Milliseconds, 1000-30000, default 5000. */
+  duration?: number;
+  clientId?: string;
+  parameters?: Record<string, unknown>;
+  /** Addition: the task kind, default `demo`. */
+  kind?: string;
+}
+
+/** `POST /api/task/start` response body (success and error share the shape, as in the original). */
+export interface StartTaskResponse {
+  taskId: string;
+  message: string;
+  status: 'Queued' | 'Error';
+  timestamp: string;
+}
+
+/** Limits of the built-in `demo` kind's duration, in ms, as the original's form enforced them. */
+export const DEMO_DURATION = { min: 1000, max: 30000, default: 5000 } as const;

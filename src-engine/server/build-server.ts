@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TaskEngine } from '../engine/task-engine.js';
+import { bridgeEngineToSockets } from './engine-bridge.js';
+import { errorBody, sendError } from './error-catalog.js';
+import { registerInfoRoutes } from './routes/info-routes.js';
+import { registerTaskRoutes } from './routes/task-routes.js';
+import { SocketHub } from './socket-hub.js';
+import { describeValidationErrors } from './validation-messages.js';
+import { WsEndpoint } from './ws-endpoint.js';
+
+/** A connect-style handler, such as SvelteKit adapter-node's `handler`. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** Log levels of pino, plus `silent`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** Default `info`. */
+  logLevel?: LogLevel;
+  /** Extra origins allowed by CORS (the server's own origin needs no CORS). */
+  allowOrigins?: readonly string[];
+  /** Keep-alive ping interval in ms; a peer silent for one interval is dropped. Default 30 s. */
+  keepAliveMs?: number;
+  /** Largest WebSocket frame accepted, in bytes. Default 16 KiB. */
+  maxMessageBytes?: number;
+  /** Largest request body accepted, in bytes. Default 64 KiB. */
+  bodyLimit?: number;
+  /** The UI (SvelteKit's handler) served on the same origin; without it only the API is served. */
+  ui?: NodeHandler;
+  /** Reported by `GET /`. */
+  version?: string;
+}
+
+/** How long sockets get to finish their closing handshake at shutdown before they are cut. */
+const CLOSE_HANDSHAKE_MS = 1000;
+
+/**
+ * Builds the HTTP + WebSocket server around an engine, without listening: callers (the launcher,
+ * the desktop app, tests) choose where to listen. Closing the server closes every socket with
+ * code 1001, but leaves the engine to its owner.
+ */
+export function buildServer(engine: TaskEngine, options: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // Types are checked, not coerced: a duration of "5000" is a mistake worth reporting.
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  const hub = new SocketHub();
+  const ws = new WsEndpoint(engine, hub, app.log, {
+    keepAliveMs: options.keepAliveMs ?? 30_000,
+    maxMessageBytes: options.maxMessageBytes ?? 16 * 1024,
+    snapshotLimit: 200,
+  });
+  const unbridge = bridgeEngineToSockets(engine, hub);
+  const serveUi = options.ui ? uiResponder(options.ui) : undefined;
+
+  if (options.allowOrigins?.length) {
+    const allowed = new Set(options.allowOrigins);
+    app.register(cors, { origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)), credentials: true });
+  }
+
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
+    ws.handleUpgrade(request, socket, head, url);
+  });
+
+  app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
+  registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
+  registerTaskRoutes(app, engine);
+  if (serveUi) {
+    app.get('/*', (request, reply) => {
+      if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
+      return serveUi(request, reply);
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`));
+  app.setErrorHandler((error: Error & { validation?: any; validationContext?: string; code?: string; statusCode?: number }, request, reply) => {
+    const extra = request.routeOptions.url === '/api/task/start' ? { taskId: '' } : {};
+    if (error.validation) {
+      return sendError(reply, 'VALIDATION_FAILED', describeValidationErrors(error.validation, error.validationContext ?? 'body'), extra);
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json', extra);
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'PAYLOAD_TOO_LARGE', 'The request body is too large', extra);
+    if (error.statusCode === 400) return sendError(reply, 'VALIDATION_FAILED', 'The request body is not valid JSON', extra);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody('INTERNAL', 'Internal server error', extra));
+  });
+
+  app.addHook('preClose', async () => {
+    unbridge();
+    ws.closeAll();
+    await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
+    ws.terminateAll();
+  });
+  return app;
+}
+
+/** Hands a request to the UI handler; fastify steps aside for it. */
+function uiResponder(ui: NodeHandler): (request: FastifyRequest, reply: FastifyReply) => void {
+  return (request, reply) => {
+    reply.hijack();
+    ui(request.raw, reply.raw, () => {
+      reply.raw.statusCode = 404;
+      reply.raw.setHeader('content-type', 'application/json; charset=utf-8');
+      reply.raw.end(JSON.stringify(errorBody('NOT_FOUND', `No route ${request.method} ${request.url}`)));
+    });
+  };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}

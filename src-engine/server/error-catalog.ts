@@ -1,0 +1,63 @@
+import type { FastifyReply } from 'fastify';
+import type { ControlRefusal, SubmitRefusal } from '../engine/engine-results.js';
+
+/**
+ * The one place where error codes meet HTTP statuses. Every error body has the same shape,
+ * `{ code, message, status: "Error", timestamp }`, which is the original's error shape plus a
+ * stable machine-readable code (the start endpoint adds the original's `taskId: ""`).
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: 400,
+  TASK_NAME_REQUIRED: 400,
+  INVALID_PARAMETERS: 400,
+  UNKNOWN_KIND: 400,
+  SESSION_REQUIRED: 400,
+  WEBSOCKET_REQUIRED: 400,
+  NOT_FOUND: 404,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  INVALID_STATE: 409,
+  QUEUE_FULL: 503,
+  SHUTTING_DOWN: 503,
+  INTERNAL: 500,
+} as const;
+
+/** A stable error code of the catalog. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Body of every error response. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  status: 'Error';
+  timestamp: string;
+  taskId?: string;
+}
+
+/** Seconds a client should wait before retrying when the queue is full. */
+export const QUEUE_FULL_RETRY_AFTER_SECONDS = 1;
+
+/** Builds an error body; `extra` carries additive fields such as the start endpoint's `taskId`. */
+export function errorBody(code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
+  return { ...extra, code, message, status: 'Error', timestamp: new Date().toISOString() };
+}
+
+/** Sends an error with the catalog's status for its code. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}): FastifyReply {
+  if (code === 'QUEUE_FULL' || code === 'SHUTTING_DOWN') reply.header('Retry-After', String(QUEUE_FULL_RETRY_AFTER_SECONDS));
+  return reply.code(ERROR_CATALOG[code]).send(errorBody(code, message, extra));
+}
+
+/** Maps the engine's refusal values to catalog codes. */
+export const SUBMIT_REFUSAL_CODES: Record<SubmitRefusal, ErrorCode> = {
+  'queue-full': 'QUEUE_FULL',
+  stopped: 'SHUTTING_DOWN',
+  'unknown-kind': 'UNKNOWN_KIND',
+  'invalid-parameters': 'INVALID_PARAMETERS',
+};
+
+/** Maps the engine's control refusals to catalog codes. */
+export const CONTROL_REFUSAL_CODES: Record<ControlRefusal, ErrorCode> = {
+  'not-found': 'NOT_FOUND',
+  'invalid-state': 'INVALID_STATE',
+};

@@ -1,0 +1,32 @@
+import type { TaskDto } from '../protocol/messages.js';
+import type { TaskRecord } from '../engine/task-record.js';
+
+/** ISO 8601 UTC, or null, as the original serialised its DateTime? fields. */
+export function isoOrNull(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString();
+}
+
+/**
+ * The wire form of a task. `status` keeps the original's PascalCase texts (`Queued`,
+ * `Processing step 3/10`, `Completed`, ...) because the original client reads it; `state` is our
+ * machine-readable addition.
+ */
+export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
+  const duration = task.parameters['duration'];
+  return {
+    id: task.id,
+    name: task.name,
+    status: task.statusText,
+    progress: task.progress,
+    result: task.result,
+    error: task.error,
+    createdAt: new Date(task.createdAt).toISOString(),
+    startedAt: isoOrNull(task.startedAt),
+    completedAt: isoOrNull(task.completedAt),
+    clientId: task.clientId,
+    state: task.state,
+    kind: task.kind,
+    parameters: { ...task.parameters },
+    duration: typeof duration === 'number' ? duration : null,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { TaskEngine } from '../engine/task-engine.js';
+import { isUsableId } from './client-id.js';
+import { sendMessage, type SocketHub } from './socket-hub.js';
+import { toTaskDto } from './task-dto.js';
+
+/** Options of the `/ws` endpoint. */
+export interface WsEndpointOptions {
+  /** Interval of keep-alive pings; a peer that misses one is dropped. */
+  keepAliveMs: number;
+  /** Largest accepted frame; a bigger one closes the socket with 1009. */
+  maxMessageBytes: number;
+  /** Tasks sent in the snapshot that follows `connection`. */
+  snapshotLimit: number;
+}
+
+/** Close code and reason sent to every socket when the server shuts down. */
+export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Server shutting down' } as const;
+
+/**
+ * The WebSocket side of the server: accepts upgrades on `/ws`, greets each socket with
+ * `connection` and a snapshot of its session's tasks, answers pings, and drops dead peers.
+ */
+export class WsEndpoint {
+  private readonly wss: WebSocketServer;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(
+    private readonly engine: TaskEngine,
+    private readonly hub: SocketHub,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: WsEndpointOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, clientTracking: false });
+    this.keepAlive = setInterval(() => this.sweep(), options.keepAliveMs);
+    this.keepAlive.unref();
+  }
+
+  /** Completes an HTTP upgrade that was already routed to `/ws`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    const requested = url.searchParams.get('sessionId') ?? url.searchParams.get('clientId');
+    const sessionId = isUsableId(requested) ? requested : randomUUID();
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, sessionId));
+  }
+
+  /** Closes every socket with a reason, for a graceful shutdown. */
+  closeAll(code: number = SHUTDOWN_CLOSE.code, reason: string = SHUTDOWN_CLOSE.reason): void {
+    clearInterval(this.keepAlive);
+    for (const socket of [...this.hub.sockets()]) socket.close(code, reason);
+  }
+
+  /** Forcibly ends sockets that did not finish their closing handshake. */
+  terminateAll(): void {
+    for (const socket of [...this.hub.sockets()]) socket.terminate();
+  }
+
+  private accept(socket: WebSocket, sessionId: string): void {
+    this.alive.add(socket);
+    this.hub.add(sessionId, socket);
+    socket.on('pong', () => this.alive.add(socket));
+    socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));
+    socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));
+    this.log.debug({ sessionId, connections: this.hub.size }, 'websocket connected');
+    const now = new Date().toISOString();
+    sendMessage(socket, { type: 'connection', data: { status: 'connected', socketId: sessionId, serverTime: now }, timestamp: now });
+    const { items } = this.engine.list({ clientId: sessionId, limit: this.options.snapshotLimit });
+    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto) }, timestamp: now });
+  }
+
+  /** Pings are answered; anything else, including malformed JSON and binary frames, is ignored. */
+  private onMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      this.log.debug('ignored a websocket frame that is not valid JSON');
+      return;
+    }
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping') {
+      const now = new Date().toISOString();
+      sendMessage(socket, { type: 'pong', data: { timestamp: now }, timestamp: now });
+    }
+  }
+
+  /** Drops peers that did not answer the previous ping, then pings the rest. */
+  private sweep(): void {
+    for (const socket of [...this.hub.sockets()]) {
+      if (!this.alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      this.alive.delete(socket);
+      socket.ping();
+    }
+  }
+}
