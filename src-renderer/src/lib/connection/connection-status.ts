@@ -1,0 +1,32 @@
+/** The connection's state as people read it, derived from the socket's phase. */
+
+/**
+ * Phase of the live connection:
+ * `connecting` (a socket is opening), `connected`, `waiting` (closed, a retry is scheduled),
+ * `offline` (the browser says there is no network; a retry is still scheduled).
+ */
+export type ConnectionPhase = 'connecting' | 'connected' | 'waiting' | 'offline';
+
+/** What the status indicator shows. */
+export interface ConnectionStatusView {
+  /** Short label: `Connected`, `Connecting…`, `Reconnecting in 3 s`, `Offline`. */
+  label: string;
+  /** Tone for styling (the label is always shown, never colour alone). */
+  tone: 'ok' | 'busy' | 'warn' | 'down';
+}
+
+/** Label and tone for a phase; `retryAt` and `now` are epoch ms (for the countdown). */
+export function connectionStatus(phase: ConnectionPhase, retryAt: number | null, now: number): ConnectionStatusView {
+  switch (phase) {
+    case 'connected':
+      return { label: 'Connected', tone: 'ok' };
+    case 'connecting':
+      return { label: 'Connecting…', tone: 'busy' };
+    case 'offline':
+      return { label: 'Offline', tone: 'down' };
+    case 'waiting': {
+      const seconds = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
+      return seconds > 0 ? { label: `Reconnecting in ${seconds} s`, tone: 'warn' } : { label: 'Reconnecting…', tone: 'warn' };
+    }
+  }
+}

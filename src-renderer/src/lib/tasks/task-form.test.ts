@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_NAME_LENGTH, validateTaskForm } from './task-form.js';
+
+const valid = { name: 'Report', duration: '5000', failAtStep: '' };
+
+describe('validateTaskForm', () => {
+  it('accepts a valid form and trims the name', () => {
+    expect(validateTaskForm({ ...valid, name: '  Report ' })).toEqual({ ok: true, request: { name: 'Report', duration: 5000 } });
+  });
+
+  it('accepts the duration limits inclusively', () => {
+    expect(validateTaskForm({ ...valid, duration: '1000' }).ok).toBe(true);
+    expect(validateTaskForm({ ...valid, duration: '30000' }).ok).toBe(true);
+  });
+
+  it('requires a name of reasonable length', () => {
+    const blank = validateTaskForm({ ...valid, name: '   ' });
+    expect(blank).toEqual({ ok: false, errors: { name: 'Enter a task name.' } });
+    const long = validateTaskForm({ ...valid, name: 'x'.repeat(MAX_NAME_LENGTH + 1) });
+    expect(long.ok ? null : long.errors.name).toMatch(/at most 100/);
+  });
+
+  it('explains each kind of bad duration', () => {
+    const messages = ['', 'abc', '1500.5', '999', '30001'].map((duration) => {
+      const result = validateTaskForm({ ...valid, duration });
+      return result.ok ? null : result.errors.duration;
+    });
+    expect(messages[0]).toMatch(/Enter a duration/);
+    expect(messages[1]).toMatch(/whole number/);
+    expect(messages[2]).toMatch(/whole number/);
+    expect(messages[3]).toMatch(/from 1000 to 30000/);
+    expect(messages[4]).toMatch(/from 1000 to 30000/);
+  });
+
+  it('reports every invalid field at once', () => {
+    const result = validateTaskForm({ name: '', duration: '5', failAtStep: '' });
+    expect(result.ok ? [] : Object.keys(result.errors).sort()).toEqual(['duration', 'name']);
+  });
+
+  it('passes a failure step as a parameter', () => {
+    expect(validateTaskForm({ ...valid, failAtStep: '3' })).toEqual({
+      ok: true,
+      request: { name: 'Report', duration: 5000, parameters: { failAtStep: 3 } },
+    });
+    const bad = validateTaskForm({ ...valid, failAtStep: '11' });
+    expect(bad.ok ? null : bad.errors.failAtStep).toMatch(/1 to 10/);
+  });
+});
