@@ -11,6 +11,8 @@ export interface TaskMonitorOptions {
   /** 0 picks a free port. Default 5000. */
   port?: number;
   concurrency?: number;
+  /** Tasks that may wait in the queue. Default 1000. */
+  queueCapacity?: number;
   allowOrigins?: readonly string[];
   logLevel?: LogLevel;
   /** Time running tasks get to finish at shutdown. Default 10 s. */
@@ -47,7 +49,7 @@ export interface RunningTaskMonitor {
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
-  const engine = new TaskEngine({ concurrency: options.concurrency ?? 8 });
+  const engine = new TaskEngine({ concurrency: options.concurrency ?? 8, capacity: options.queueCapacity ?? 1000 });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
   const app = buildServer(engine, {
     logLevel: options.logLevel ?? 'info',
