@@ -1,30 +1,43 @@
-import { sveltekit } from '@sveltejs/kit/vite';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import svelteConfig from './svelte.config.js';
+
+/**
+ * This app lives in src-renderer/ but is built from the repository root
+ * (`vite build --config src-renderer/vite.config.ts`). SvelteKit finds its config, and
+ * adapter-node its package.json, in the current directory (also in the worker threads it
+ * starts after the build), so work from here. Worker threads cannot chdir; they already start here.
+ */
+const here = fileURLToPath(new URL('.', import.meta.url));
+if (process.cwd() !== here.replace(/[\\/]$/, '')) {
+  try {
+    process.chdir(here);
+  } catch {
+    // inside a worker thread: the process is already in the right directory
+  }
+}
+// Imported after the chdir: SvelteKit's plugin reads the working directory when loaded.
+const { sveltekit } = await import('@sveltejs/kit/vite');
 
 /** Where `npm run serve` listens; the dev server forwards API and WebSocket traffic there. */
 const apiTarget = process.env.TASK_MONITOR_API ?? 'http://127.0.0.1:5000';
 
-// Run from the repository root (`vite build --config src-renderer/vite.config.ts`): SvelteKit
-// takes its options from here, with every path made absolute by svelte.config.js.
 export default defineConfig({
-  plugins: [
-    sveltekit({
-      ...svelteConfig.kit,
-      ...(svelteConfig.compilerOptions ? { compilerOptions: svelteConfig.compilerOptions } : {}),
-    }),
-  ],
+  plugins: [sveltekit()],
   server: {
     port: 5173,
-    strictPort: false,
     proxy: {
       '/api': { target: apiTarget, changeOrigin: true },
       '/health': { target: apiTarget, changeOrigin: true },
       '^/ws(?:$|\\?)': { target: apiTarget, changeOrigin: true, ws: true },
     },
   },
+  ssr: {
+    // SvelteKit needs cookie@0.6 (nested under @sveltejs/kit); the root node_modules has a v2
+    // (from fastify's deps) that the server output would otherwise pick up. Bundle it instead.
+    noExternal: ['cookie'],
+  },
   build: {
     target: 'es2022',
-    reportCompressedSize: true,
   },
 });

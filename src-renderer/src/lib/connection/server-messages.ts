@@ -7,6 +7,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Fields the original's `taskQueued` left out; absent values are null. */
+const OPTIONAL_TASK_FIELDS: Partial<TaskDto> = { result: null, error: null, startedAt: null, completedAt: null };
+
 const nullableString = (value: unknown) => value === null || typeof value === 'string';
 
 /** Whether a value has the fields of a {@link TaskDto} this UI relies on. */
@@ -56,7 +59,7 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     case 'taskQueued':
     case 'taskProgress':
       if (!isTaskDto(data)) return null;
-      return { type: value['type'], data: { result: null, error: null, startedAt: null, completedAt: null, ...data }, timestamp };
+      return { type: value['type'], data: { ...OPTIONAL_TASK_FIELDS, ...data }, timestamp };
     case 'pong':
       return { type: 'pong', data: { timestamp: isObject(data) && typeof data['timestamp'] === 'string' ? data['timestamp'] : timestamp }, timestamp };
     default:

@@ -5,6 +5,8 @@
 
 /** Cookie name (read by SSR and the client). */
 export const SESSION_COOKIE = 'sessionId';
+/** Cookie holding the "clear finished" mark (server time), so a reload keeps cleared tasks hidden. */
+export const CLEARED_COOKIE = 'tasksClearedThrough';
 /** `localStorage` key (the original client's). */
 export const SESSION_STORAGE_KEY = 'sessionId';
 /** Cookie lifetime in seconds: 400 days, the longest browsers keep a cookie. */
