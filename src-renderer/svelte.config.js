@@ -15,7 +15,9 @@ const config = {
   compilerOptions: { runes: true },
   kit: {
     // adapter-node output: the server imports `out/renderer/handler.js` and mounts it.
-    adapter: adapter({ out: here('../out/renderer'), precompress: true }),
+    // Its settings come from TASK_MONITOR_UI_* variables (e.g. TASK_MONITOR_UI_ORIGIN), so a
+    // stray ORIGIN or BODY_SIZE_LIMIT in someone's shell cannot change the embedded UI.
+    adapter: adapter({ out: here('../out/renderer'), precompress: true, envPrefix: 'TASK_MONITOR_UI_' }),
     outDir: here('.svelte-kit'),
     files: {
       src: here('src'),

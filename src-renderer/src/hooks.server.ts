@@ -10,11 +10,15 @@ export const handle: Handle = async ({ event, resolve }) => {
   const isNew = !isValidSessionId(existing);
   const sessionId = isValidSessionId(existing) ? existing : crypto.randomUUID();
   if (isNew) {
+    // adapter-node assumes https unless told otherwise (ORIGIN / PROTOCOL_HEADER), so judge by
+    // the socket itself or a proxy's header: a Secure cookie on plain http would be dropped.
+    const socket = event.platform?.req.socket as { encrypted?: boolean } | undefined;
+    const secure = socket?.encrypted === true || event.request.headers.get('x-forwarded-proto') === 'https';
     event.cookies.set(SESSION_COOKIE, sessionId, {
       path: '/',
       sameSite: 'lax',
       httpOnly: false, // the page reads it too (and mirrors it in localStorage)
-      secure: event.url.protocol === 'https:',
+      secure,
       maxAge: SESSION_MAX_AGE_S,
     });
   }
@@ -27,10 +31,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   const url = new URL(request.url);
   if (url.origin !== event.url.origin || !isApiPath(url.pathname)) return fetch(request);
-  const target = new URL(url.pathname + url.search, apiOrigin(
-    event.url.origin,
-    { TASK_MONITOR_API_ORIGIN: env['TASK_MONITOR_API_ORIGIN'], TASK_MONITOR_API: env['TASK_MONITOR_API'] },
+  const origin = apiOrigin({
+    requestOrigin: event.url.origin,
+    socket: event.platform?.req.socket,
+    env: { TASK_MONITOR_API_ORIGIN: env['TASK_MONITOR_API_ORIGIN'], TASK_MONITOR_API: env['TASK_MONITOR_API'] },
     dev,
-  ));
-  return globalThis.fetch(new Request(target, request));
+  });
+  return globalThis.fetch(new Request(new URL(url.pathname + url.search, origin), request));
 };

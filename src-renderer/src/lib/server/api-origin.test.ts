@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiOrigin, isApiPath } from './api-origin.js';
+import { apiOrigin, isApiPath, localOrigin } from './api-origin.js';
 
 describe('isApiPath', () => {
   it('matches the API and health endpoints only', () => {
@@ -11,11 +11,26 @@ describe('isApiPath', () => {
   });
 });
 
+describe('localOrigin', () => {
+  it('writes the local socket as an origin', () => {
+    expect(localOrigin({ localAddress: '127.0.0.1', localPort: 5000 })).toBe('http://127.0.0.1:5000');
+    expect(localOrigin({ localAddress: '::ffff:192.168.1.9', localPort: 80 })).toBe('http://192.168.1.9:80');
+    expect(localOrigin({ localAddress: '::1', localPort: 5000, encrypted: true })).toBe('https://[::1]:5000');
+    expect(localOrigin(undefined)).toBeNull();
+  });
+});
+
 describe('apiOrigin', () => {
-  it('prefers the configured origin, then the dev target, then the request origin', () => {
-    expect(apiOrigin('http://h:1', { TASK_MONITOR_API_ORIGIN: 'http://api:9/x' }, false)).toBe('http://api:9');
-    expect(apiOrigin('http://localhost:5173', {}, true)).toBe('http://127.0.0.1:5000');
-    expect(apiOrigin('http://localhost:5173', { TASK_MONITOR_API: 'http://127.0.0.1:6000' }, true)).toBe('http://127.0.0.1:6000');
-    expect(apiOrigin('http://192.168.1.2:5000', {}, false)).toBe('http://192.168.1.2:5000');
+  const socket = { localAddress: '127.0.0.1', localPort: 5055 };
+  it('prefers the configured origin, then the dev target, then the local socket, then the request origin', () => {
+    expect(apiOrigin({ requestOrigin: 'https://h:1', socket, env: { TASK_MONITOR_API_ORIGIN: 'http://api:9/x' }, dev: false })).toBe(
+      'http://api:9',
+    );
+    expect(apiOrigin({ requestOrigin: 'http://localhost:5173', socket: undefined, env: {}, dev: true })).toBe('http://127.0.0.1:5000');
+    expect(
+      apiOrigin({ requestOrigin: 'http://localhost:5173', socket: undefined, env: { TASK_MONITOR_API: 'http://127.0.0.1:6000' }, dev: true }),
+    ).toBe('http://127.0.0.1:6000');
+    expect(apiOrigin({ requestOrigin: 'https://192.168.1.2:5055', socket, env: {}, dev: false })).toBe('http://127.0.0.1:5055');
+    expect(apiOrigin({ requestOrigin: 'http://h:5000', socket: undefined, env: {}, dev: false })).toBe('http://h:5000');
   });
 });

@@ -9,18 +9,40 @@ export function isApiPath(pathname: string): boolean {
   return pathname === '/health' || pathname === '/api' || pathname.startsWith('/api/');
 }
 
+/** The socket a request came in on, as Node reports it (`req.socket`). */
+export interface LocalSocket {
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+  encrypted?: boolean | undefined;
+}
+
 /**
- * The API's origin for server-side requests: `TASK_MONITOR_API_ORIGIN` when set (e.g. behind a
- * proxy), the dev proxy's target in development, else the origin the page was requested on
- * (the same server, since it mounts the UI).
+ * The origin of the server socket a request arrived on, e.g. `http://127.0.0.1:5000`: the same
+ * server, reachable from itself whatever Host header or proxy the browser went through.
  */
-export function apiOrigin(
-  requestOrigin: string,
-  env: { TASK_MONITOR_API_ORIGIN?: string | undefined; TASK_MONITOR_API?: string | undefined },
-  dev: boolean,
-): string {
-  const configured = env.TASK_MONITOR_API_ORIGIN?.trim();
+export function localOrigin(socket: LocalSocket | undefined): string | null {
+  if (!socket?.localAddress || !socket.localPort) return null;
+  let address = socket.localAddress;
+  if (address.startsWith('::ffff:')) address = address.slice(7); // IPv4-mapped IPv6
+  if (address === '0.0.0.0') address = '127.0.0.1';
+  if (address === '::') address = '::1';
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${socket.encrypted ? 'https' : 'http'}://${host}:${socket.localPort}`;
+}
+
+/**
+ * The API's origin for server-side requests, first found of: `TASK_MONITOR_API_ORIGIN` (e.g. an
+ * API elsewhere), the dev proxy's target in development, the local socket the page request came
+ * in on (the UI is mounted in the API server), the page's own origin.
+ */
+export function apiOrigin(options: {
+  requestOrigin: string;
+  socket: LocalSocket | undefined;
+  env: { TASK_MONITOR_API_ORIGIN?: string | undefined; TASK_MONITOR_API?: string | undefined };
+  dev: boolean;
+}): string {
+  const configured = options.env.TASK_MONITOR_API_ORIGIN?.trim();
   if (configured) return new URL(configured).origin;
-  if (dev) return new URL(env.TASK_MONITOR_API?.trim() || 'http://127.0.0.1:5000').origin;
-  return requestOrigin;
+  if (options.dev) return new URL(options.env.TASK_MONITOR_API?.trim() || 'http://127.0.0.1:5000').origin;
+  return localOrigin(options.socket) ?? options.requestOrigin;
 }
