@@ -1,3 +1,4 @@
+/// <reference types="@sveltejs/adapter-node" />
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
   namespace App {
