@@ -1,0 +1,220 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, session, shell } from 'electron';
+import QRCode from 'qrcode';
+import { networkInterfaces } from 'node:os';
+import type { LaunchConfig } from '../../src-engine/launcher/launch-config.js';
+import { startTaskMonitor, type RunningTaskMonitor, type TaskMonitorOptions } from '../../src-engine/launcher/start-task-monitor.js';
+import appIconPath from '../../build/icon.png?asset';
+import trayColourPath from '../../build/tray/tray.png?asset';
+import trayColour2xPath from '../../build/tray/tray@2x.png?asset';
+import trayTemplatePath from '../../build/tray/trayTemplate.png?asset';
+import trayTemplate2xPath from '../../build/tray/trayTemplate@2x.png?asset';
+import { aboutContent } from './about-box.js';
+import { appMenuTemplate } from './app-menu.js';
+import { userDataFiles } from './app-paths.js';
+import { hardenSession, hardenWebContents } from './app-security.js';
+import { confirmWithDialog } from './confirm-dialog.js';
+import { SettingsStore } from './desktop-settings.js';
+import { createDesktopNotifier } from './desktop-notifier.js';
+import { registerIpcHandlers } from './ipc-handlers.js';
+import { bindHostFor, lanUrls } from './lan-addresses.js';
+import { LanShareService } from './lan-share-service.js';
+import { createMainWindow, restoreWindowState, revealWindow } from './main-window.js';
+import { portFallbackNotice, type ListenOptions } from './port-choice.js';
+import { quitPrompt } from './quit-confirmation.js';
+import { closingWindowQuits, QuitFlow } from './quit-flow.js';
+import { ServerController } from './server-controller.js';
+import { createTaskTray, type TaskTray } from './task-tray.js';
+import { secureWebPreferences } from './window-options.js';
+
+const APP_NAME = 'Background Task Monitor';
+/** Pairing of LAN devices is not built yet (a later startTaskMonitor option). */
+const PAIRING_AVAILABLE = false;
+
+/** Paths and facts the desktop app is started with. */
+export interface DesktopContext {
+  readonly uiDir: string;
+  readonly preloadPath: string;
+  readonly version: string;
+}
+
+/**
+ * The desktop app: one instance per user, the engine and server in this process on loopback,
+ * the UI in a locked-down window on the server's origin, a tray with the counts, notifications
+ * when tasks end unseen, and a graceful, confirmed quit.
+ */
+export async function runDesktop(config: LaunchConfig, context: DesktopContext): Promise<void> {
+  // A second launch hands over to the first one (which shows its window) and ends.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  // Every renderer sandboxed, whatever a window's options say (checklist 4).
+  app.enableSandbox();
+
+  let window: BrowserWindow | undefined;
+  let tray: TaskTray | undefined;
+  let appOrigin = ''; // nothing is the app's until the server is up
+  let quitWithoutAsking = false;
+
+  const showWindow = (): void => {
+    if (window && !window.isDestroyed()) revealWindow(window);
+    else void openWindow();
+  };
+
+  const security = {
+    getAppOrigin: () => appOrigin,
+    openExternal: (url: string) => void shell.openExternal(url),
+    childWindowOptions: () => ({ webPreferences: secureWebPreferences(context.preloadPath, context.version) }),
+    onBlocked: (what: string, url: string) => console.warn(`[security] blocked ${what} ${url}`),
+  };
+  // Before any webContents exists, so none escapes the rules.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, security));
+  app.on('second-instance', () => showWindow());
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, security);
+
+  const files = userDataFiles(app.getPath('userData'));
+  const settings = await SettingsStore.open(files.settings);
+  let portNotice: string | undefined;
+  const server = new ServerController<TaskMonitorOptions & ListenOptions, RunningTaskMonitor>({
+    start: startTaskMonitor,
+    options: { ...config, host: bindHostFor(settings.get().lanShare, config.host), uiDir: context.uiDir, version: context.version },
+    portFallback: true,
+    onPortFallback: (requested, actual) => {
+      portNotice = portFallbackNotice(requested, actual);
+    },
+  });
+  try {
+    appOrigin = (await server.start()).origin;
+  } catch (error) {
+    dialog.showErrorBox(`${APP_NAME} could not start`, (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const monitor = server.current();
+  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi }, `${APP_NAME} listening on ${monitor.url}`);
+  if (portNotice) monitor.app.log.warn(portNotice);
+
+  const lanShare = new LanShareService({
+    settings,
+    server,
+    configuredHost: config.host,
+    lanUrls: (port) => lanUrls(networkInterfaces(), port),
+    qrCode: (url) => QRCode.toDataURL(url, { margin: 1, width: 256 }),
+    confirm: (prompt) => confirmWithDialog(prompt, window),
+    pairingAvailable: PAIRING_AVAILABLE,
+    onRestarted: (address) => {
+      const previous = appOrigin;
+      appOrigin = address.origin;
+      server.current().app.log.info({ host: address.host, port: address.port }, 'server restarted');
+      if (address.origin !== previous && window && !window.isDestroyed()) void window.loadURL(address.windowUrl);
+    },
+  });
+
+  const showAbout = async (): Promise<void> => {
+    const shared = settings.get().lanShare ? lanUrls(networkInterfaces(), server.address().port) : [];
+    const about = aboutContent({ appName: APP_NAME, version: context.version, versions: process.versions, serverUrl: server.address().windowUrl, lanUrls: shared });
+    const options = { type: 'info' as const, title: about.title, message: about.message, detail: about.detail, buttons: ['OK'], icon: appIconPath };
+    if (window && !window.isDestroyed()) await dialog.showMessageBox(window, options);
+    else await dialog.showMessageBox(options);
+  };
+  registerIpcHandlers(ipcMain, () => appOrigin, {
+    showAbout,
+    getLanShare: () => lanShare.state(),
+    setLanShare: (enabled) => lanShare.set(enabled),
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ appName: APP_NAME, platform: process.platform, isPackaged: app.isPackaged }, { showAbout: () => void showAbout() })),
+  );
+
+  const quit = new QuitFlow({
+    prompt: () => (quitWithoutAsking ? null : quitPrompt(server.counts(), config.graceMs)),
+    confirm: (prompt) => {
+      if (window && !window.isDestroyed()) revealWindow(window);
+      return confirmWithDialog(prompt, window);
+    },
+    shutdown: () => server.stop(),
+    onStopping: () => {
+      // The grace period can take seconds; the user asked to quit, so look gone already.
+      if (window && !window.isDestroyed()) window.hide();
+      tray?.destroy();
+      tray = undefined;
+    },
+    finish: () => app.quit(),
+    onError: (error) => console.error('[quit] shutdown failed', error),
+  });
+  app.on('before-quit', (event) => void quit.onBeforeQuit(event));
+  app.on('window-all-closed', () => {
+    if (closingWindowQuits(process.platform)) app.quit();
+  });
+  app.on('activate', () => showWindow()); // macOS: Dock icon clicked
+  // A signal (Ctrl+C in the terminal, a service manager) is not a person who can answer.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      quitWithoutAsking = true;
+      app.quit();
+    });
+  }
+
+  async function openWindow(): Promise<void> {
+    const state = await restoreWindowState(files.windowState);
+    const created = createMainWindow({
+      state,
+      stateFile: files.windowState,
+      preloadPath: context.preloadPath,
+      version: context.version,
+      title: APP_NAME,
+      iconPath: appIconPath,
+      dark: nativeTheme.shouldUseDarkColors,
+    });
+    window = created;
+    created.on('close', (event) => {
+      // Quitting goes through the quit flow, which may ask and which stops the engine first;
+      // the window closes for good only once that is done.
+      if (!quit.done && closingWindowQuits(process.platform)) {
+        event.preventDefault();
+        app.quit();
+      }
+    });
+    created.on('closed', () => {
+      if (window === created) window = undefined;
+    });
+    await created.loadURL(server.address().windowUrl);
+  }
+
+  await openWindow();
+
+  // An image rather than a path: Linux notification daemons cannot read a file inside app.asar,
+  // and Electron writes an image out for them.
+  const notificationIcon = nativeImage.createFromPath(appIconPath);
+
+  tray = createTaskTray({
+    appName: APP_NAME,
+    icons: { colour: trayColourPath, colour2x: trayColour2xPath, template: trayTemplatePath, template2x: trayTemplate2xPath },
+    platform: process.platform,
+    onShow: showWindow,
+    onQuit: () => app.quit(),
+  });
+  let trayTimer: NodeJS.Timeout | undefined;
+  server.subscribe((event) => {
+    // Counts change on queueing and state changes only, never on progress ticks; a burst of
+    // submissions is coalesced into one refresh.
+    if (event.type === 'taskUpdated' && !event.stateChanged) return;
+    clearTimeout(trayTimer);
+    trayTimer = setTimeout(() => tray?.update(server.counts()), 150);
+  });
+  server.subscribe(
+    createDesktopNotifier({
+      isWindowFocused: () => window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused(),
+      onClick: showWindow,
+      icon: notificationIcon,
+    }),
+  );
+
+  if (portNotice) {
+    // Non-blocking: the app works, the user should just know why the address is not :5000.
+    if (Notification.isSupported()) new Notification({ title: APP_NAME, body: portNotice, icon: notificationIcon }).show();
+    else void dialog.showMessageBox(window!, { type: 'info', title: APP_NAME, message: 'Using another port', detail: portNotice, buttons: ['OK'] });
+  }
+}

@@ -1,0 +1,61 @@
+import type { TaskCounts } from '../../src-engine/engine/task-record.js';
+
+/** A question for the user, shaped for `dialog.showMessageBox`. */
+export interface ConfirmPrompt {
+  readonly type: 'warning' | 'question';
+  readonly title: string;
+  readonly message: string;
+  readonly detail: string;
+  /** Button labels; index {@link confirmIndex} goes ahead, {@link cancelIndex} backs out. */
+  readonly buttons: readonly string[];
+  readonly confirmIndex: number;
+  readonly cancelIndex: number;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The question to ask before quitting, or null when nothing is running: quitting an idle app
+ * should just quit. Cancel is the default button, so a reflexive Enter does not stop work.
+ */
+export function quitPrompt(counts: Pick<TaskCounts, 'running' | 'queued'>, graceMs: number): ConfirmPrompt | null {
+  if (counts.running === 0) return null;
+  const seconds = Math.round(graceMs / 1000);
+  const queued = counts.queued > 0 ? ` ${plural(counts.queued, 'queued task')} will not start.` : '';
+  return {
+    type: 'warning',
+    title: 'Quit Background Task Monitor',
+    message: `${plural(counts.running, 'task')} ${counts.running === 1 ? 'is' : 'are'} still running. Quit anyway?`,
+    detail: `Running tasks get ${seconds} s to finish; any still running then are cancelled.${queued}`,
+    buttons: ['Cancel', 'Quit'],
+    confirmIndex: 1,
+    cancelIndex: 0,
+  };
+}
+
+/**
+ * The question to ask before restarting the server for a "Share on LAN" change: running tasks
+ * are stopped like at quit. Turning sharing on also warns that, until pairing ships, anyone on
+ * the network can use the monitor. Null when there is nothing to warn about.
+ */
+export function lanShareChangePrompt(enable: boolean, counts: Pick<TaskCounts, 'running' | 'queued'>, pairingAvailable: boolean): ConfirmPrompt | null {
+  const warnings: string[] = [];
+  if (enable && !pairingAvailable) {
+    warnings.push('Anyone on your network will be able to open the monitor, see every task and submit or cancel tasks: device pairing is not available yet. Share only on a network you trust.');
+  }
+  if (counts.running > 0) {
+    warnings.push(`The server restarts: ${plural(counts.running, 'running task')} will be stopped.`);
+  }
+  if (warnings.length === 0) return null;
+  return {
+    type: 'warning',
+    title: 'Share on LAN',
+    message: enable ? 'Share Background Task Monitor on your local network?' : 'Stop sharing on your local network?',
+    detail: warnings.join('\n\n'),
+    buttons: ['Cancel', enable ? 'Share' : 'Stop sharing'],
+    confirmIndex: 1,
+    cancelIndex: 0,
+  };
+}
