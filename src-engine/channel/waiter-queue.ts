@@ -45,7 +45,7 @@ export class WaiterQueue<TResult, TItem = undefined> implements WaiterOwner {
   dequeue(): Waiter<TResult, TItem> | undefined {
     while (this.waiters.length > 0) {
       const waiter = this.waiters.shift();
-      if (waiter.isPending || true) {
+      if (waiter.isPending) {
         this.live--;
         return waiter;
       }
