@@ -66,7 +66,7 @@ describe('listenWithFallback with the real server', () => {
     await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
 
-    const choice = await listenWithFallback(startTaskMonitor, { host: '127.0.0.1', port: taken, uiDir: null, logLevel: 'silent', graceMs: 100 }, { fallback: true });
+    const choice = await listenWithFallback(startTaskMonitor, { host: '127.0.0.1', port: taken, uiDir: null, logLevel: 'silent' as const, graceMs: 100 }, { fallback: true });
     monitor = choice.monitor;
     expect(choice.fellBack).toBe(true);
     expect(monitor.port).not.toBe(taken);
