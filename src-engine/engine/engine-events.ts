@@ -1,8 +1,9 @@
 import type { TaskRecord } from './task-record.js';
 
 /**
- * What the engine tells its listeners. The task is the engine's live record: listeners must read
- * (or serialise) it synchronously and never mutate it.
+ * What the engine tells its listeners, in order. For state changes the task is a snapshot taken
+ * when the change happened (it was made durable before this event); for progress ticks it is the
+ * live record. Listeners must read (or serialise) it synchronously and never mutate it.
  */
 export type EngineEvent =
   | { readonly type: 'taskQueued'; readonly task: Readonly<TaskRecord> }
@@ -11,7 +12,8 @@ export type EngineEvent =
       readonly task: Readonly<TaskRecord>;
       /** True when the state changed (running, completed, ...), false for a progress tick. */
       readonly stateChanged: boolean;
-    };
+    }
+  | { readonly type: 'tasksDeleted'; readonly clientId: string; readonly ids: readonly string[] };
 
 /** A function that hears every engine event, in order. */
 export type EngineListener = (event: EngineEvent) => void;

@@ -42,9 +42,9 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     const events: string[] = [];
-    engine.subscribe((event: EngineEvent) => events.push(`${event.type}:${event.task.state}:${event.task.progress}:${event.task.statusText}`));
+    engine.subscribe((event: EngineEvent) => event.type !== "tasksDeleted" && events.push(`${event.type}:${event.task.state}:${event.task.progress}:${event.task.statusText}`));
     engine.start();
-    const outcome = engine.submit({ name: 'job', clientId: 'c1', kind: 'gated' });
+    const outcome = await engine.submit({ name: 'job', clientId: 'c1', kind: 'gated' });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     await until(() => gates.has(outcome.task.id));
@@ -66,11 +66,12 @@ describe('TaskEngine', () => {
     const { kind, gates, started } = gatedKind();
     const engine = newEngine({ kinds: [kind], concurrency: 2 });
     engine.start();
-    const ids = [1, 2, 3, 4].map((i) => {
-      const outcome = engine.submit({ name: `t${i}`, clientId: 'c', kind: 'gated' });
+    const ids: string[] = [];
+    for (const i of [1, 2, 3, 4]) {
+      const outcome = await engine.submit({ name: `t${i}`, clientId: 'c', kind: 'gated' });
       if (!outcome.ok) throw new Error('refused');
-      return outcome.task.id;
-    });
+      ids.push(outcome.task.id);
+    }
     await until(() => started.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(started).toEqual(ids.slice(0, 2));
@@ -83,17 +84,17 @@ describe('TaskEngine', () => {
   it('refuses at once with queue-full when the queue is at capacity, and accepts again once there is room', async () => {
     const { kind } = gatedKind();
     const engine = newEngine({ kinds: [kind], capacity: 2, concurrency: 1 });
-    expect(engine.submit({ name: 'a', clientId: 'c', kind: 'gated' }).ok).toBe(true);
-    expect(engine.submit({ name: 'b', clientId: 'c', kind: 'gated' }).ok).toBe(true);
-    const refused = engine.submit({ name: 'c', clientId: 'c', kind: 'gated' });
+    expect((await engine.submit({ name: 'a', clientId: 'c', kind: 'gated' })).ok).toBe(true);
+    expect((await engine.submit({ name: 'b', clientId: 'c', kind: 'gated' })).ok).toBe(true);
+    const refused = await engine.submit({ name: 'c', clientId: 'c', kind: 'gated' });
     expect(refused).toMatchObject({ ok: false, reason: 'queue-full' });
     expect(engine.list().total).toBe(2);
     engine.start(); // one worker takes a task out of the queue
     await until(() => engine.counts().running === 1);
-    expect(engine.submit({ name: 'd', clientId: 'c', kind: 'gated' }).ok).toBe(true);
+    expect((await engine.submit({ name: 'd', clientId: 'c', kind: 'gated' })).ok).toBe(true);
   });
 
-  it('refuses unknown kinds and invalid parameters before anything is queued', () => {
+  it('refuses unknown kinds and invalid parameters before anything is queued', async () => {
     const strict = defineTaskKind({
       name: 'strict',
       parse: (parameters) => {
@@ -105,8 +106,8 @@ describe('TaskEngine', () => {
     const engine = newEngine({ kinds: [strict] });
     const events: EngineEvent[] = [];
     engine.subscribe((event) => events.push(event));
-    expect(engine.submit({ name: 'x', clientId: 'c', kind: 'nope' })).toMatchObject({ ok: false, reason: 'unknown-kind' });
-    expect(engine.submit({ name: 'x', clientId: 'c', kind: 'strict', parameters: { size: 'big' } })).toEqual({
+    expect(await engine.submit({ name: 'x', clientId: 'c', kind: 'nope' })).toMatchObject({ ok: false, reason: 'unknown-kind' });
+    expect(await engine.submit({ name: 'x', clientId: 'c', kind: 'strict', parameters: { size: 'big' } })).toEqual({
       ok: false,
       reason: 'invalid-parameters',
       message: 'size must be a number',
@@ -119,7 +120,7 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
+    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
     if (!outcome.ok) throw new Error('refused');
     await until(() => gates.has(outcome.task.id));
     gates.get(outcome.task.id)!.fail(new Error('disk on fire'));
@@ -130,14 +131,14 @@ describe('TaskEngine', () => {
   it('cancels a queued task at once so that it never runs', async () => {
     const { kind, started } = gatedKind();
     const engine = newEngine({ kinds: [kind], concurrency: 1 });
-    const first = engine.submit({ name: 'first', clientId: 'c', kind: 'gated' });
-    const second = engine.submit({ name: 'second', clientId: 'c', kind: 'gated' });
+    const first = await engine.submit({ name: 'first', clientId: 'c', kind: 'gated' });
+    const second = await engine.submit({ name: 'second', clientId: 'c', kind: 'gated' });
     if (!first.ok || !second.ok) throw new Error('refused');
-    expect(engine.cancel(second.task.id)).toMatchObject({ ok: true });
+    expect(await engine.cancel(second.task.id)).toMatchObject({ ok: true });
     expect(engine.get(second.task.id)).toMatchObject({ state: 'cancelled', statusText: 'Cancelled' });
     engine.start();
     await until(() => started.length === 1);
-    engine.cancel(first.task.id);
+    await engine.cancel(first.task.id);
     await until(() => engine.get(first.task.id)?.state === 'cancelled');
     expect(started).toEqual([first.task.id]);
   });
@@ -146,10 +147,10 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
+    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
     if (!outcome.ok) throw new Error('refused');
     await until(() => gates.has(outcome.task.id));
-    expect(engine.cancel(outcome.task.id).ok).toBe(true);
+    expect((await engine.cancel(outcome.task.id)).ok).toBe(true);
     expect(gates.get(outcome.task.id)!.signal.aborted).toBe(true);
     await until(() => engine.get(outcome.task.id)?.state === 'cancelled');
     expect(engine.get(outcome.task.id)?.error).toBe('Cancelled by request');
@@ -159,13 +160,13 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
+    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
     if (!outcome.ok) throw new Error('refused');
     await until(() => gates.has(outcome.task.id));
     gates.get(outcome.task.id)!.finish();
     await until(() => engine.get(outcome.task.id)?.state === 'completed');
-    expect(engine.cancel(outcome.task.id)).toMatchObject({ ok: false, reason: 'invalid-state' });
-    expect(engine.cancel('no-such-id')).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await engine.cancel(outcome.task.id)).toMatchObject({ ok: false, reason: 'invalid-state' });
+    expect(await engine.cancel('no-such-id')).toMatchObject({ ok: false, reason: 'not-found' });
   });
 
   it('clamps progress to 0-100 and ignores reports that arrive after the task ended', async () => {
@@ -182,13 +183,13 @@ describe('TaskEngine', () => {
     });
     const engine = newEngine({ kinds: [sloppy] });
     const progress: number[] = [];
-    engine.subscribe((event) => progress.push(event.task.progress));
+    engine.subscribe((event) => event.type === 'taskUpdated' && progress.push(event.task.progress));
     engine.start();
-    const outcome = engine.submit({ name: 'x', clientId: 'c', kind: 'sloppy' });
+    const outcome = await engine.submit({ name: 'x', clientId: 'c', kind: 'sloppy' });
     if (!outcome.ok) throw new Error('refused');
     await until(() => engine.get(outcome.task.id)?.state === 'completed');
     late!(42);
-    expect(progress).toEqual([0, 0, 100, 0, 100]);
+    expect(progress).toEqual([0, 100, 0, 100]); // running, clamped 250, clamped -3, completed
     expect(engine.get(outcome.task.id)?.statusText).toBe('Completed');
   });
 
@@ -196,7 +197,7 @@ describe('TaskEngine', () => {
     let clock = 1000;
     const engine = newEngine({ now: () => clock++ });
     for (const [name, clientId] of [['alpha', 'a'], ['beta', 'b'], ['alphabet', 'a'], ['gamma', 'a']] as const) {
-      engine.submit({ name, clientId, parameters: { duration: 1000 } });
+      await engine.submit({ name, clientId, parameters: { duration: 1000 } });
     }
     expect(engine.list({ clientId: 'a' }).items.map((t) => t.name)).toEqual(['gamma', 'alphabet', 'alpha']);
     expect(engine.list({ clientId: 'a', q: 'ALPHA' }).items.map((t) => t.name)).toEqual(['alphabet', 'alpha']);
@@ -210,7 +211,7 @@ describe('TaskEngine', () => {
     engine.start();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const outcome = engine.submit({ name: `q${i}`, clientId: 'c', kind: 'quick' });
+      const outcome = await engine.submit({ name: `q${i}`, clientId: 'c', kind: 'quick' });
       if (outcome.ok) ids.push(outcome.task.id);
     }
     await until(() => engine.counts().queued === 0 && engine.counts().running === 0);
@@ -224,9 +225,9 @@ describe('TaskEngine', () => {
       throw new Error('listener bug');
     });
     const seen: string[] = [];
-    engine.subscribe((event) => seen.push(event.task.state));
+    engine.subscribe((event) => event.type !== 'tasksDeleted' && seen.push(event.task.state));
     engine.start();
-    const outcome = engine.submit({ name: 'x', clientId: 'c', kind: 'quick' });
+    const outcome = await engine.submit({ name: 'x', clientId: 'c', kind: 'quick' });
     if (!outcome.ok) throw new Error('refused');
     await until(() => engine.get(outcome.task.id)?.state === 'completed');
     expect(seen).toEqual(['queued', 'running', 'completed']);
@@ -237,11 +238,11 @@ describe('TaskEngine', () => {
       const { kind, gates } = gatedKind();
       const engine = newEngine({ kinds: [kind] });
       engine.start();
-      const outcome = engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
+      const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
       if (!outcome.ok) throw new Error('refused');
       await until(() => gates.has(outcome.task.id));
       const stopped = engine.stop({ graceMs: 5000 });
-      expect(engine.submit({ name: 'late', clientId: 'c', kind: 'gated' })).toMatchObject({ ok: false, reason: 'stopped' });
+      expect(await engine.submit({ name: 'late', clientId: 'c', kind: 'gated' })).toMatchObject({ ok: false, reason: 'stopped' });
       gates.get(outcome.task.id)!.finish('finished in time');
       await stopped;
       expect(engine.get(outcome.task.id)).toMatchObject({ state: 'completed', result: 'finished in time' });
@@ -251,8 +252,8 @@ describe('TaskEngine', () => {
       const { kind, gates } = gatedKind();
       const engine = newEngine({ kinds: [kind], concurrency: 1 });
       engine.start();
-      const running = engine.submit({ name: 'slow', clientId: 'c', kind: 'gated' });
-      const waiting = engine.submit({ name: 'waiting', clientId: 'c', kind: 'gated' });
+      const running = await engine.submit({ name: 'slow', clientId: 'c', kind: 'gated' });
+      const waiting = await engine.submit({ name: 'waiting', clientId: 'c', kind: 'gated' });
       if (!running.ok || !waiting.ok) throw new Error('refused');
       await until(() => gates.has(running.task.id));
       await engine.stop({ graceMs: 30 });

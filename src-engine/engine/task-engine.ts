@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createBoundedChannel, type Channel } from '../channel/index.js';
 import type { TaskState } from '../protocol/messages.js';
+import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
 import type { ControlResult, SubmitResult } from './engine-results.js';
+import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retry-policy.js';
 import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
@@ -13,16 +15,21 @@ export interface TaskEngineOptions {
   concurrency?: number;
   /** Tasks that may wait in the queue; past it, submit answers `queue-full`. Default 1000. */
   capacity?: number;
-  /** Finished tasks kept in memory before the oldest are forgotten. Default 10,000. */
+  /** Finished tasks kept (in memory and in the store) before the oldest are forgotten. Default 10,000. */
   historyLimit?: number;
   /** Kinds to register besides the built-in `demo`. */
   kinds?: readonly TaskKind<any>[];
+  /** Durable storage; default keeps nothing (in-memory runs). */
+  store?: TaskStore;
+  /** Told about storage failures, which the engine survives (the task stays in memory). */
+  onStoreError?: (error: unknown) => void;
   /** Clock, injectable for tests. */
   now?: () => number;
 }
 
 /** Filter and page of {@link TaskEngine.list}. */
 export interface TaskQuery {
+  /** Only this session's tasks; all sessions when absent. */
   clientId?: string;
   state?: TaskState;
   /** Case-insensitive substring of the name. */
@@ -39,24 +46,35 @@ export interface StopOptions {
 
 const SHUTDOWN_REASON = 'Server shutting down';
 const CANCEL_REASON = 'Cancelled by request';
+const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
+const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
+const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
 
 /**
  * Queues tasks through a bounded channel to a pool of workers and tells listeners about every
  * change. Knows nothing of HTTP, WebSockets or Electron: adapters subscribe to its events.
+ *
+ * Durability: every state change is saved to the store, and announced only once saved; progress
+ * ticks are announced at once and saved with the next batch.
  */
 export class TaskEngine {
   readonly concurrency: number;
   readonly capacity: number;
   private readonly historyLimit: number;
   private readonly now: () => number;
+  private readonly store: TaskStore;
+  private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
+  private readonly counters: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`. */
+  private readonly announcing = new Map<string, Promise<void>>();
+  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Set<EngineListener>();
   private readonly queue: Channel<TaskRecord>;
   private readonly stopController = new AbortController();
   private workers: Promise<void>[] = [];
-  private finishedCount = 0;
   private stopping = false;
 
   constructor(options: TaskEngineOptions = {}) {
@@ -64,6 +82,8 @@ export class TaskEngine {
     this.capacity = positiveInteger(options.capacity ?? 1000, 'capacity');
     this.historyLimit = positiveInteger(options.historyLimit ?? 10_000, 'historyLimit');
     this.now = options.now ?? Date.now;
+    this.store = options.store ?? new MemoryTaskStore();
+    this.onStoreError = options.onStoreError ?? (() => undefined);
     this.queue = createBoundedChannel<TaskRecord>({ capacity: this.capacity, fullMode: 'wait' });
     this.registerKind(demoKind);
     for (const kind of options.kinds ?? []) this.registerKind(kind);
@@ -74,9 +94,14 @@ export class TaskEngine {
     this.kinds.set(kind.name, kind);
   }
 
-  /** Starts the workers. Tasks submitted before start wait in the queue. */
+  /**
+   * Recovers what the store holds (queued tasks are queued again; tasks that were running when
+   * the process died are re-run or failed, per their kind) and starts the workers.
+   */
   start(): void {
     if (this.workers.length > 0 || this.stopping) return;
+    for (const task of this.store.loadAll()) this.recover(task);
+    this.forgetOldest();
     for (let i = 0; i < this.concurrency; i++) this.workers.push(this.workLoop());
   }
 
@@ -87,10 +112,11 @@ export class TaskEngine {
   }
 
   /**
-   * Validates and enqueues a task. Never waits: a full queue is refused at once so that the
-   * caller can answer "try again later" instead of hanging.
+   * Validates, stores and enqueues a task. Never waits for queue space: a full queue is refused
+   * at once so that the caller can answer "try again later" instead of hanging. Resolves once
+   * the task is durable and announced.
    */
-  submit(submission: TaskSubmission): SubmitResult {
+  async submit(submission: TaskSubmission): Promise<SubmitResult> {
     if (this.stopping) return { ok: false, reason: 'stopped', message: 'The server is shutting down and accepts no new tasks' };
     const kindName = submission.kind ?? 'demo';
     const kind = this.kinds.get(kindName);
@@ -102,12 +128,29 @@ export class TaskEngine {
       if (error instanceof TaskParameterError) return { ok: false, reason: 'invalid-parameters', message: error.message };
       throw error;
     }
-    const task = newTaskRecord(submission, kindName, parameters, this.now());
+    const maxAttempts = Math.min(MAX_ATTEMPTS_LIMIT, submission.maxAttempts ?? kind.maxAttempts ?? 1);
+    const task = newTaskRecord(submission, kindName, parameters, maxAttempts, this.now());
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
     this.tasks.set(task.id, task);
-    this.emit({ type: 'taskQueued', task });
+    this.counters.queued++;
+    let announced!: () => void;
+    this.announcing.set(task.id, new Promise<void>((resolve) => (announced = resolve)));
+    try {
+      await this.store.save(task);
+    } catch (error) {
+      // Not durable, so not accepted: the worker will skip it, and the caller hears why.
+      this.onStoreError(error);
+      this.setState(task, 'failed');
+      this.tasks.delete(task.id);
+      this.counters.failed--;
+      return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
+    } finally {
+      this.announcing.delete(task.id);
+      announced();
+    }
+    this.emit({ type: 'taskQueued', task: { ...task } });
     return { ok: true, task };
   }
 
@@ -134,50 +177,84 @@ export class TaskEngine {
 
   /** How many known tasks are in each state. */
   counts(): TaskCounts {
-    const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-    for (const task of this.tasks.values()) counts[task.state]++;
-    return counts;
+    return { ...this.counters };
   }
 
-  /** Tasks waiting for a worker. */
+  /** Tasks waiting for a worker (or for a retry backoff to end). */
   get queuedCount(): number {
-    let queued = 0;
-    for (const task of this.tasks.values()) if (task.state === 'queued') queued++;
-    return queued;
+    return this.counters.queued;
   }
 
   /**
-   * Cancels a queued task at once, or aborts a running one (its handler sees the signal and the
-   * task ends Cancelled). Finished tasks are refused with `invalid-state`.
+   * Cancels a queued task (also one waiting out a retry backoff) at once, or aborts a running one
+   * (its handler sees the signal and the task ends Cancelled). Final tasks: `invalid-state`.
    */
-  cancel(id: string): ControlResult {
+  async cancel(id: string): Promise<ControlResult> {
     const task = this.tasks.get(id);
-    if (!task) return { ok: false, reason: 'not-found', message: `No task with id ${id}` };
+    if (!task) return notFound(id);
     if (task.state === 'queued') {
-      this.finish(task, 'cancelled', { error: CANCEL_REASON });
+      this.clearBackoff(task);
+      await this.finish(task, 'cancelled', { error: CANCEL_REASON });
       return { ok: true, task };
     }
     const run = this.running.get(id);
     if (task.state === 'running' && run) {
       run.controller.abort(new Error(CANCEL_REASON));
+      await run.done;
       return { ok: true, task };
     }
-    return { ok: false, reason: 'invalid-state', message: `Task ${id} is already ${task.state}` };
+    return invalidState(task, 'cancel');
+  }
+
+  /** Runs a failed or cancelled task again from the start, with a fresh budget of attempts. */
+  async retry(id: string): Promise<ControlResult> {
+    const task = this.tasks.get(id);
+    if (!task) return notFound(id);
+    if (task.state !== 'failed' && task.state !== 'cancelled') return invalidState(task, 'retry');
+    if (this.stopping || this.queue.reader.count >= this.capacity) {
+      return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
+    }
+    resetForRun(task, 1);
+    this.setState(task, 'queued');
+    if (!this.queue.writer.tryWrite(task)) throw new Error('queue space vanished between check and write'); // single-threaded: unreachable
+    await this.commit(task);
+    return { ok: true, task };
+  }
+
+  /** Forgets a finished task, in memory and in the store. Unfinished tasks: `invalid-state`. */
+  async delete(id: string): Promise<ControlResult> {
+    const task = this.tasks.get(id);
+    if (!task) return notFound(id);
+    if (!FINAL.has(task.state)) return invalidState(task, 'delete');
+    await this.forget([task]);
+    return { ok: true, task };
+  }
+
+  /** Forgets a session's finished tasks (all final states, or only those given). Returns how many. */
+  async clearFinished(clientId: string, states: readonly TaskState[] = [...FINAL]): Promise<number> {
+    const wanted = new Set(states.filter((state) => FINAL.has(state)));
+    const doomed = [...this.tasks.values()].filter((task) => task.clientId === clientId && wanted.has(task.state));
+    await this.forget(doomed);
+    return doomed.length;
   }
 
   /**
    * Stops accepting tasks, lets running ones finish within the grace period, then cancels the
-   * rest. Tasks still queued stay queued (a durable store re-runs them on the next start).
+   * rest. Queued tasks stay queued in the store and run on the next start.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.stopController.abort(new Error(SHUTDOWN_REASON));
+    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
+    this.backoffTimers.clear();
     const allDone = Promise.all([...this.running.values()].map((run) => run.done));
-    const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.graceMs ?? 10_000, 'timeout').unref());
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
       for (const run of this.running.values()) run.controller.abort(new Error(SHUTDOWN_REASON));
     }
+    clearTimeout(graceTimer);
     await allDone;
     await Promise.all(this.workers);
   }
@@ -191,24 +268,27 @@ export class TaskEngine {
       } catch {
         return; // stopped
       }
-      // A task cancelled while it waited is skipped; one dequeued during shutdown stays queued.
+      const announcing = this.announcing.get(task.id);
+      if (announcing) await announcing;
+      // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
       if (task.state !== 'queued' || signal.aborted) continue;
       await this.runTask(task);
     }
   }
 
   private async runTask(task: TaskRecord): Promise<void> {
-    const kind = this.kinds.get(task.kind)!;
+    const kind = this.kinds.get(task.kind);
     const controller = new AbortController();
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
     this.running.set(task.id, { controller, done });
-    task.state = 'running';
-    task.startedAt = this.now();
-    task.statusText = 'Running';
-    task.progress = 0;
-    this.emit({ type: 'taskUpdated', task, stateChanged: true });
     try {
+      task.startedAt = this.now();
+      task.statusText = 'Running';
+      task.progress = 0;
+      this.setState(task, 'running');
+      await this.commit(task);
+      if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
       const value = await kind.run({
         taskId: task.id,
         name: task.name,
@@ -217,11 +297,12 @@ export class TaskEngine {
         attempt: task.attempt,
         report: (progress, message) => this.report(task, controller.signal, progress, message),
       });
-      if (controller.signal.aborted) this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
-      else this.finish(task, 'completed', { result: toResultText(value) });
+      if (controller.signal.aborted) await this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
+      else await this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
-      if (controller.signal.aborted) this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
-      else this.finish(task, 'failed', { error: reasonText(error) });
+      if (controller.signal.aborted) await this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
+      else if (kind && task.attempt < task.maxAttempts && !this.stopping) await this.scheduleRetry(task, kind, reasonText(error));
+      else await this.finish(task, 'failed', { error: reasonText(error) });
     } finally {
       this.running.delete(task.id);
       finished();
@@ -233,30 +314,121 @@ export class TaskEngine {
     if (task.state !== 'running' || signal.aborted) return;
     task.progress = Math.min(100, Math.max(0, Number.isFinite(progress) ? progress : 0));
     if (message !== undefined) task.statusText = message;
+    this.store.saveSoon(task);
     this.emit({ type: 'taskUpdated', task, stateChanged: false });
   }
 
-  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): void {
-    task.state = state;
+  /** A failed run with attempts left: wait out the backoff in state queued, then re-enter the queue. */
+  private async scheduleRetry(task: TaskRecord, kind: TaskKind<any>, error: string): Promise<void> {
+    const delay = backoffDelay(kind, task.attempt);
+    resetForRun(task, task.attempt + 1);
+    task.error = error;
+    task.runAt = this.now() + delay;
+    task.statusText = `Retrying in ${Math.ceil(delay / 1000)} s (attempt ${task.attempt}/${task.maxAttempts})`;
+    this.setState(task, 'queued');
+    await this.commit(task);
+    this.armBackoff(task, delay);
+  }
+
+  private armBackoff(task: TaskRecord, delay: number): void {
+    const timer = setTimeout(() => {
+      this.backoffTimers.delete(task.id);
+      if (task.state !== 'queued' || this.stopping) return;
+      task.runAt = null;
+      // The queue may be full of newer submissions; a retry waits for space rather than failing.
+      void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
+    }, Math.max(0, delay));
+    timer.unref();
+    this.backoffTimers.set(task.id, timer);
+  }
+
+  private clearBackoff(task: TaskRecord): void {
+    const timer = this.backoffTimers.get(task.id);
+    if (timer) clearTimeout(timer);
+    this.backoffTimers.delete(task.id);
+    task.runAt = null;
+  }
+
+  private async finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
     task.error = outcome.error ?? null;
     task.completedAt = this.now();
-    this.finishedCount++;
-    this.emit({ type: 'taskUpdated', task, stateChanged: true });
+    this.setState(task, state);
+    await this.commit(task);
     this.forgetOldest();
   }
 
-  /** Keeps memory bounded: the oldest finished tasks go first; unfinished ones are never dropped. */
-  private forgetOldest(): void {
-    if (this.finishedCount <= this.historyLimit) return;
-    for (const [id, task] of this.tasks) {
-      if (this.finishedCount <= this.historyLimit) break;
-      if (task.state === 'queued' || task.state === 'running') continue;
-      this.tasks.delete(id);
-      this.finishedCount--;
+  /** Makes the current state durable, then announces it (a snapshot, as later changes may follow). */
+  private async commit(task: TaskRecord): Promise<void> {
+    const snapshot = { ...task };
+    try {
+      await this.store.save(task);
+    } catch (error) {
+      this.onStoreError(error);
     }
+    this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
+  }
+
+  /** Recovers one stored task at start. */
+  private recover(task: TaskRecord): void {
+    this.tasks.set(task.id, task);
+    this.counters[task.state]++;
+    if (task.state === 'running') {
+      if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
+        resetForRun(task, task.attempt + 1);
+        task.statusText = 'Queued (re-run after an interruption)';
+        this.setState(task, 'queued');
+      } else {
+        task.statusText = STATUS_TEXT.failed;
+        task.error = INTERRUPTED_REASON;
+        task.completedAt = this.now();
+        this.setState(task, 'failed');
+      }
+      this.store.save(task).catch(this.onStoreError);
+    }
+    if (task.state !== 'queued') return;
+    if (task.runAt !== null && task.runAt > this.now()) this.armBackoff(task, task.runAt - this.now());
+    else if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
+  }
+
+  private setState(task: TaskRecord, state: TaskState): void {
+    this.counters[task.state]--;
+    this.counters[state]++;
+    task.state = state;
+  }
+
+  private async forget(doomed: readonly TaskRecord[]): Promise<void> {
+    if (doomed.length === 0) return;
+    for (const task of doomed) {
+      this.tasks.delete(task.id);
+      this.counters[task.state]--;
+    }
+    try {
+      await this.store.delete(doomed.map((task) => task.id));
+    } catch (error) {
+      this.onStoreError(error);
+    }
+    const byClient = new Map<string, string[]>();
+    for (const task of doomed) byClient.set(task.clientId, [...(byClient.get(task.clientId) ?? []), task.id]);
+    for (const [clientId, ids] of byClient) this.emit({ type: 'tasksDeleted', clientId, ids });
+  }
+
+  /** Keeps memory and the store bounded: the oldest finished tasks go first, unfinished ones never. */
+  private forgetOldest(): void {
+    let excess = this.counters.completed + this.counters.failed + this.counters.cancelled - this.historyLimit;
+    if (excess <= 0) return;
+    const doomed: string[] = [];
+    for (const [id, task] of this.tasks) {
+      if (excess <= 0) break;
+      if (!FINAL.has(task.state)) continue;
+      this.tasks.delete(id);
+      this.counters[task.state]--;
+      doomed.push(id);
+      excess--;
+    }
+    this.store.delete(doomed).catch(this.onStoreError);
   }
 
   private emit(event: EngineEvent): void {
@@ -270,9 +442,7 @@ export class TaskEngine {
   }
 }
 
-const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
-
-function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, now: number): TaskRecord {
+function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, maxAttempts: number, now: number): TaskRecord {
   return {
     id: randomUUID(),
     name: submission.name,
@@ -288,7 +458,30 @@ function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Rec
     startedAt: null,
     completedAt: null,
     attempt: 1,
+    maxAttempts,
+    priority: submission.priority ?? 0,
+    runAt: null,
   };
+}
+
+/** Clears what a previous run left, ready for run number `attempt`. */
+function resetForRun(task: TaskRecord, attempt: number): void {
+  task.attempt = attempt;
+  task.progress = 0;
+  task.statusText = 'Queued';
+  task.result = null;
+  task.error = null;
+  task.startedAt = null;
+  task.completedAt = null;
+  task.runAt = null;
+}
+
+function notFound(id: string): ControlResult {
+  return { ok: false, reason: 'not-found', message: `No task with id ${id}` };
+}
+
+function invalidState(task: TaskRecord, action: string): ControlResult {
+  return { ok: false, reason: 'invalid-state', message: `Cannot ${action} task ${task.id}: it is ${task.state}` };
 }
 
 function positiveInteger(value: number, name: string): number {

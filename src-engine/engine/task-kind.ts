@@ -29,6 +29,19 @@ export interface TaskKind<P = Record<string, unknown>> {
   parse(parameters: Record<string, unknown>): P;
   /** Does the work; the returned value becomes the task's result (strings as is, else JSON). */
   run(context: TaskContext<P>): Promise<unknown>;
+  /**
+   * Runs allowed before a failure is final, the first included. Between runs the task waits an
+   * exponential backoff. Default 1: a failure is final at once.
+   */
+  maxAttempts?: number;
+  /** Backoff before retry n: `baseMs * 2^(n-1)`, capped at `maxMs`. Default 1 s, 30 s. */
+  backoff?: { baseMs: number; maxMs: number };
+  /**
+   * A task found running after a crash: `rerun` queues it again (delivery is at least once, so a
+   * handler must tolerate running twice), `fail` ends it Failed with an "interrupted" error.
+   * Default `rerun`.
+   */
+  onInterrupted?: 'rerun' | 'fail';
 }
 
 /** Thrown by {@link TaskKind.parse} for parameters a person must fix. */

@@ -21,8 +21,14 @@ export interface TaskRecord {
   readonly createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
-  /** 1 for the first run, incremented by every retry. */
+  /** 1 for the first run, incremented by every automatic retry or re-run after a crash. */
   attempt: number;
+  /** Runs allowed before a failure is final (automatic retries with backoff in between). */
+  maxAttempts: number;
+  /** Higher runs first; equal priorities run in submission order. */
+  priority: number;
+  /** When a task waits out a retry backoff: the epoch ms at which it re-enters the queue. */
+  runAt: number | null;
 }
 
 /** What a caller asks the engine to run. */
@@ -32,6 +38,10 @@ export interface TaskSubmission {
   /** Registered kind name; `demo` when absent. */
   kind?: string;
   parameters?: Record<string, unknown>;
+  /** Higher runs first. Default 0. */
+  priority?: number;
+  /** Overrides the kind's default number of attempts. */
+  maxAttempts?: number;
 }
 
 /** Counts of the tasks the engine currently knows, by state. */

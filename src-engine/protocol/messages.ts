@@ -37,6 +37,14 @@ export interface TaskDto {
   parameters: Record<string, unknown>;
   /** Addition: the requested duration in ms for kinds that have one, else null. */
   duration: number | null;
+  /** Addition: the current run, 1 for the first; retries count up. */
+  attempt: number;
+  /** Addition: runs allowed before a failure is final. */
+  maxAttempts: number;
+  /** Addition: higher runs first. */
+  priority: number;
+  /** Addition: when a task waits out a retry backoff, the time it re-enters the queue. */
+  retryAt: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
@@ -57,11 +65,13 @@ export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[] }>;
 export type TaskQueuedMessage = Envelope<'taskQueued', TaskQueuedData>;
 /** A task changed: state, progress or status text. */
 export type TaskProgressMessage = Envelope<'taskProgress', TaskDto>;
+/** Addition: finished tasks that were deleted (one by one or by clearing). */
+export type TasksDeletedMessage = Envelope<'tasksDeleted', { ids: string[] }>;
 /** Answer to a client's `ping`. */
 export type PongMessage = Envelope<'pong', { timestamp: string }>;
 
 /** Every message the server sends. */
-export type ServerMessage = ConnectionMessage | SnapshotMessage | TaskQueuedMessage | TaskProgressMessage | PongMessage;
+export type ServerMessage = ConnectionMessage | SnapshotMessage | TaskQueuedMessage | TaskProgressMessage | TasksDeletedMessage | PongMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;
@@ -77,6 +87,10 @@ export interface StartTaskRequest {
   parameters?: Record<string, unknown>;
   /** Addition: the task kind, default `demo`. */
   kind?: string;
+  /** Addition: higher runs first, -10 to 10, default 0. */
+  priority?: number;
+  /** Addition: runs allowed before a failure is final (automatic retry with backoff), 1 to 10. */
+  maxAttempts?: number;
 }
 
 /** `POST /api/task/start` response body (success and error share the shape, as in the original). */

@@ -9,6 +9,10 @@ import { toTaskDto } from './task-dto.js';
 export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub): () => void {
   return engine.subscribe((event) => {
     const timestamp = new Date().toISOString();
+    if (event.type === 'tasksDeleted') {
+      hub.publish(event.clientId, { type: 'tasksDeleted', data: { ids: [...event.ids] }, timestamp });
+      return;
+    }
     const data = toTaskDto(event.task);
     if (event.type === 'taskQueued') hub.publish(event.task.clientId, { type: 'taskQueued', data, timestamp });
     else hub.publish(event.task.clientId, { type: 'taskProgress', data, timestamp });

@@ -19,6 +19,7 @@ export const ERROR_CATALOG = {
   INVALID_STATE: 409,
   QUEUE_FULL: 503,
   SHUTTING_DOWN: 503,
+  STORAGE_FAILED: 503,
   INTERNAL: 500,
 } as const;
 
@@ -44,7 +45,7 @@ export function errorBody(code: ErrorCode, message: string, extra: Partial<Error
 
 /** Sends an error with the catalog's status for its code. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extra: Partial<ErrorBody> = {}): FastifyReply {
-  if (code === 'QUEUE_FULL' || code === 'SHUTTING_DOWN') reply.header('Retry-After', String(QUEUE_FULL_RETRY_AFTER_SECONDS));
+  if (ERROR_CATALOG[code] === 503) reply.header('Retry-After', String(QUEUE_FULL_RETRY_AFTER_SECONDS));
   return reply.code(ERROR_CATALOG[code]).send(errorBody(code, message, extra));
 }
 
@@ -54,10 +55,12 @@ export const SUBMIT_REFUSAL_CODES: Record<SubmitRefusal, ErrorCode> = {
   stopped: 'SHUTTING_DOWN',
   'unknown-kind': 'UNKNOWN_KIND',
   'invalid-parameters': 'INVALID_PARAMETERS',
+  'storage-failed': 'STORAGE_FAILED',
 };
 
 /** Maps the engine's control refusals to catalog codes. */
 export const CONTROL_REFUSAL_CODES: Record<ControlRefusal, ErrorCode> = {
   'not-found': 'NOT_FOUND',
   'invalid-state': 'INVALID_STATE',
+  'queue-full': 'QUEUE_FULL',
 };

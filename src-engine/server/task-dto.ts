@@ -28,5 +28,9 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     kind: task.kind,
     parameters: { ...task.parameters },
     duration: typeof duration === 'number' ? duration : null,
+    attempt: task.attempt,
+    maxAttempts: task.maxAttempts,
+    priority: task.priority,
+    retryAt: isoOrNull(task.runAt),
   };
 }

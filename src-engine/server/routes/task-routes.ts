@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ControlResult } from '../../engine/engine-results.js';
+import { MAX_ATTEMPTS_LIMIT } from '../../engine/retry-policy.js';
 import type { TaskEngine } from '../../engine/task-engine.js';
 import type { StartTaskRequest, StartTaskResponse, TaskState } from '../../protocol/messages.js';
 import { DEMO_DURATION } from '../../protocol/messages.js';
@@ -9,7 +11,11 @@ import { toTaskDto } from '../task-dto.js';
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
 
+/** Most tasks one list request returns. */
+export const MAX_PAGE_SIZE = 1000;
+
 const TASK_STATES: TaskState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+const FINAL_STATES: TaskState[] = ['completed', 'failed', 'cancelled'];
 
 const startBodySchema = {
   type: 'object',
@@ -19,13 +25,17 @@ const startBodySchema = {
     clientId: { type: 'string', maxLength: MAX_CLIENT_ID_LENGTH },
     parameters: { type: 'object' },
     kind: { type: 'string', maxLength: 64 },
+    priority: { type: 'integer', minimum: -10, maximum: 10 },
+    maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
   },
 } as const;
+
+const sessionQuery = { clientId: { type: 'string', maxLength: MAX_CLIENT_ID_LENGTH } } as const;
 
 const listQuerySchema = {
   type: 'object',
   properties: {
-    clientId: { type: 'string', maxLength: MAX_CLIENT_ID_LENGTH },
+    ...sessionQuery,
     state: { type: 'string', enum: TASK_STATES },
     q: { type: 'string', maxLength: MAX_NAME_LENGTH },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
@@ -33,7 +43,13 @@ const listQuerySchema = {
   },
 } as const;
 
+const clearQuerySchema = {
+  type: 'object',
+  properties: { ...sessionQuery, state: { type: 'string', enum: FINAL_STATES } },
+} as const;
+
 const idParamsSchema = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
+const idSchema = { params: idParamsSchema, querystring: { type: 'object', properties: sessionQuery } } as const;
 
 interface ListQuery {
   clientId?: string;
@@ -43,19 +59,29 @@ interface ListQuery {
   offset?: string;
 }
 
-/** Most tasks one list request returns. */
-export const MAX_PAGE_SIZE = 1000;
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientId?: string }; Body: { clientId?: unknown } | undefined }>;
 
-/** The original's `POST /api/task/start` plus the session-scoped task reads and controls. */
+/**
+ * The original's `POST /api/task/start` plus session-scoped reads and controls. Every route acts
+ * for the caller's session (`clientId` in query or body, else the X-Socket-Id, X-Session-Id or
+ * X-Client-Id header); another session's task is reported as missing, never as forbidden.
+ */
 export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): void {
-  app.post<{ Body: StartTaskRequest }>('/api/task/start', { schema: { body: startBodySchema } }, (request, reply) => {
+  app.post<{ Body: StartTaskRequest }>('/api/task/start', { schema: { body: startBodySchema } }, async (request, reply) => {
     const body = request.body;
     if (typeof body.name !== 'string' || body.name.trim() === '') {
       return sendError(reply, 'TASK_NAME_REQUIRED', 'Task name is required', { taskId: '' });
     }
     const clientId = ownerFromRequest(body.clientId, request.headers);
     const parameters = { ...body.parameters, ...(body.duration === undefined ? {} : { duration: body.duration }) };
-    const outcome = engine.submit({ name: body.name, clientId, parameters, ...(body.kind ? { kind: body.kind } : {}) });
+    const outcome = await engine.submit({
+      name: body.name,
+      clientId,
+      parameters,
+      ...(body.kind ? { kind: body.kind } : {}),
+      ...(body.priority === undefined ? {} : { priority: body.priority }),
+      ...(body.maxAttempts === undefined ? {} : { maxAttempts: body.maxAttempts }),
+    });
     if (!outcome.ok) return sendError(reply, SUBMIT_REFUSAL_CODES[outcome.reason], outcome.message, { taskId: '' });
     const response: StartTaskResponse & { clientId: string } = {
       taskId: outcome.task.id,
@@ -69,7 +95,7 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
 
   app.get<{ Querystring: ListQuery }>('/api/tasks', { schema: { querystring: listQuerySchema } }, (request, reply) => {
     const clientId = sessionFromRequest(request.query.clientId, request.headers);
-    if (!clientId) return sendError(reply, 'SESSION_REQUIRED', 'Say whose tasks to list: a clientId query parameter or an X-Session-Id header');
+    if (!clientId) return sessionRequired(reply);
     const { state, q } = request.query;
     const limit = Math.min(Number(request.query.limit ?? 100), MAX_PAGE_SIZE);
     const offset = Number(request.query.offset ?? 0);
@@ -77,28 +103,44 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     return { items: page.items.map(toTaskDto), total: page.total };
   });
 
-  app.get<{ Params: { id: string }; Querystring: { clientId?: string } }>(
-    '/api/tasks/:id',
-    { schema: { params: idParamsSchema } },
-    (request, reply) => {
-      const task = engine.get(request.params.id);
-      const clientId = sessionFromRequest(request.query.clientId, request.headers);
-      // Another session's task is reported as missing: its existence is not ours to reveal.
-      if (!task || task.clientId !== clientId) return sendError(reply, 'NOT_FOUND', `No task with id ${request.params.id}`);
-      return toTaskDto(task);
-    },
-  );
+  app.delete<{ Querystring: { clientId?: string; state?: TaskState } }>('/api/tasks', { schema: { querystring: clearQuerySchema } }, async (request, reply) => {
+    const clientId = sessionFromRequest(request.query.clientId, request.headers);
+    if (!clientId) return sessionRequired(reply);
+    const deleted = await engine.clearFinished(clientId, request.query.state ? [request.query.state] : undefined);
+    return { deleted };
+  });
 
-  app.post<{ Params: { id: string }; Querystring: { clientId?: string }; Body: { clientId?: string } | undefined }>(
-    '/api/tasks/:id/cancel',
-    { schema: { params: idParamsSchema } },
-    (request, reply) => {
-      const task = engine.get(request.params.id);
-      const clientId = sessionFromRequest(request.body?.clientId ?? request.query.clientId, request.headers);
-      if (!task || task.clientId !== clientId) return sendError(reply, 'NOT_FOUND', `No task with id ${request.params.id}`);
-      const outcome = engine.cancel(task.id);
-      if (!outcome.ok) return sendError(reply, CONTROL_REFUSAL_CODES[outcome.reason], outcome.message);
-      return toTaskDto(outcome.task);
-    },
-  );
+  app.get('/api/tasks/:id', { schema: idSchema }, (request: IdRequest, reply) => {
+    const task = ownTask(engine, request);
+    if (!task) return taskNotFound(reply, request.params.id);
+    return toTaskDto(task);
+  });
+
+  app.post('/api/tasks/:id/cancel', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.cancel(id)));
+  app.post('/api/tasks/:id/retry', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.retry(id)));
+  app.delete('/api/tasks/:id', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.delete(id)));
+
+  async function control(request: IdRequest, reply: FastifyReply, act: (id: string) => Promise<ControlResult>): Promise<unknown> {
+    const task = ownTask(engine, request);
+    if (!task) return taskNotFound(reply, request.params.id);
+    const outcome = await act(task.id);
+    if (!outcome.ok) return sendError(reply, CONTROL_REFUSAL_CODES[outcome.reason], outcome.message);
+    return toTaskDto(outcome.task);
+  }
+}
+
+/** The task named in the path if it belongs to the caller's session. */
+function ownTask(engine: TaskEngine, request: IdRequest) {
+  const task = engine.get(request.params.id);
+  const explicit = typeof request.body?.clientId === 'string' ? request.body.clientId : request.query.clientId;
+  const clientId = sessionFromRequest(explicit, request.headers);
+  return task && task.clientId === clientId ? task : undefined;
+}
+
+function taskNotFound(reply: FastifyReply, id: string): FastifyReply {
+  return sendError(reply, 'NOT_FOUND', `No task with id ${id} in this session`);
+}
+
+function sessionRequired(reply: FastifyReply): FastifyReply {
+  return sendError(reply, 'SESSION_REQUIRED', 'Say whose tasks these are: a clientId query parameter or an X-Session-Id header');
 }

@@ -1,0 +1,38 @@
+import type { TaskRecord } from '../engine/task-record.js';
+
+/**
+ * Where the engine keeps tasks across restarts. The engine calls it on every change; a store
+ * decides how to batch. Contract:
+ * - `save` resolves once the task's current state is durable: the engine announces a state
+ *   change only after that, so a client never sees a state that a crash could take back;
+ * - `saveSoon` records a progress tick without a promise: it rides along with the next batch
+ *   (a crash may lose the latest ticks, never a state change);
+ * - `loadAll` returns every stored task in the order they were created.
+ */
+export interface TaskStore {
+  loadAll(): TaskRecord[];
+  save(task: Readonly<TaskRecord>): Promise<void>;
+  saveSoon(task: Readonly<TaskRecord>): void;
+  delete(ids: readonly string[]): Promise<void>;
+  /** Writes what is pending and releases the file. */
+  close(): Promise<void>;
+}
+
+/** A store that keeps nothing: `--in-memory` runs and tests. */
+export class MemoryTaskStore implements TaskStore {
+  loadAll(): TaskRecord[] {
+    return [];
+  }
+  save(): Promise<void> {
+    return RESOLVED;
+  }
+  saveSoon(): void {}
+  delete(): Promise<void> {
+    return RESOLVED;
+  }
+  close(): Promise<void> {
+    return RESOLVED;
+  }
+}
+
+const RESOLVED = Promise.resolve();
