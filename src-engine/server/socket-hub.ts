@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import type { ServerMessage } from '../protocol/messages.js';
+import type { ServerMessage, TaskState } from '../protocol/messages.js';
+import { OutboxFlusher, SocketOutbox, type OutboxLimits } from './socket-outbox.js';
 
 /**
  * Which sockets belong to which session (client id). Several sockets may share an id (tabs of
@@ -7,7 +8,12 @@ import type { ServerMessage } from '../protocol/messages.js';
  */
 export class SocketHub {
   private readonly bySession = new Map<string, Set<WebSocket>>();
+  /** Last state sent per unfinished task, per session with sockets: tells a progress tick from a state change. */
+  private readonly taskStates = new Map<string, Map<string, TaskState>>();
+  private readonly flusher = new OutboxFlusher();
   private total = 0;
+
+  constructor(private readonly outboxLimits?: OutboxLimits) {}
 
   /** Open sockets across all sessions. */
   get size(): number {
@@ -20,18 +26,31 @@ export class SocketHub {
     if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
     sockets.add(socket);
     this.total++;
+    outboxes.set(socket, new SocketOutbox(socket, this.flusher, this.outboxLimits));
     socket.once('close', () => this.remove(sessionId, socket));
   }
 
   /**
-   * Sends one message to every socket of a session. It is serialised once, however many
-   * sockets there are: the string is shared, not rebuilt per socket.
+   * Sends one message to every socket of a session. It is serialised and encoded once, however
+   * many sockets there are: every socket gets the same Buffer. A slow socket may coalesce
+   * progress ticks (see SocketOutbox); state changes always arrive, in order.
    */
   publish(sessionId: string, message: ServerMessage): void {
     const sockets = this.bySession.get(sessionId);
     if (!sockets) return;
-    const frame = JSON.stringify(message);
-    for (const socket of sockets) sendFrame(socket, frame);
+    const frame = Buffer.from(JSON.stringify(message));
+    let taskId: string | undefined;
+    let tick = false;
+    if (message.type === 'taskQueued' || message.type === 'taskProgress') {
+      taskId = message.data.id;
+      const sameState = this.recordState(sessionId, taskId, message.data.state);
+      tick = sameState && message.type === 'taskProgress'; // a taskQueued is never coalesced
+    }
+    for (const socket of sockets) {
+      const outbox = outboxes.get(socket);
+      if (outbox) outbox.send(frame, taskId, tick);
+      else sendFrame(socket, frame);
+    }
   }
 
   /** Every open socket, for keep-alive sweeps and shutdown. */
@@ -39,20 +58,53 @@ export class SocketHub {
     for (const sockets of this.bySession.values()) yield* sockets;
   }
 
+  /** Records the state a task's message carries; true when it is the state last sent. */
+  private recordState(sessionId: string, taskId: string, state: TaskState): boolean {
+    let states = this.taskStates.get(sessionId);
+    if (!states) this.taskStates.set(sessionId, (states = new Map()));
+    const previous = states.get(taskId);
+    if (state === 'completed' || state === 'failed' || state === 'cancelled') states.delete(taskId);
+    else states.set(taskId, state);
+    return previous === state;
+  }
+
   private remove(sessionId: string, socket: WebSocket): void {
+    const outbox = outboxes.get(socket);
+    if (outbox) {
+      outbox.discard();
+      this.flusher.forget(outbox);
+      outboxes.delete(socket);
+    }
     const sockets = this.bySession.get(sessionId);
     if (!sockets?.delete(socket)) return;
     this.total--;
-    if (sockets.size === 0) this.bySession.delete(sessionId);
+    if (sockets.size === 0) {
+      this.bySession.delete(sessionId);
+      this.taskStates.delete(sessionId);
+    }
   }
 }
 
-/** Sends a pre-serialised frame to one socket if it is still open. */
-export function sendFrame(socket: WebSocket, frame: string): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+/** The send path of every socket registered with a hub. */
+const outboxes = new WeakMap<WebSocket, SocketOutbox>();
+
+/**
+ * Sends a pre-serialised frame to one socket if it is still open, through its outbox when it has
+ * one, so that it keeps its place behind frames waiting for a slow socket.
+ */
+export function sendFrame(socket: WebSocket, frame: string | Buffer): void {
+  const data = typeof frame === 'string' ? Buffer.from(frame) : frame;
+  const outbox = outboxes.get(socket);
+  if (outbox) outbox.send(data);
+  else if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary: false });
 }
 
 /** Serialises and sends one message to one socket. */
 export function sendMessage(socket: WebSocket, message: ServerMessage): void {
   sendFrame(socket, JSON.stringify(message));
+}
+
+/** The outbox of a socket registered with a hub (diagnostics and tests). */
+export function outboxOf(socket: WebSocket): SocketOutbox | undefined {
+  return outboxes.get(socket);
 }

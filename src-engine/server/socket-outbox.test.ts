@@ -1,0 +1,215 @@
+import { EventEmitter, once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { ServerMessage, TaskDto, TaskState } from '../protocol/messages.js';
+import { outboxOf, sendMessage, SocketHub } from './socket-hub.js';
+import { OutboxFlusher, SocketOutbox } from './socket-outbox.js';
+
+/**
+ * The send path under a slow consumer: a client that does not read must cost bounded memory, yet
+ * still receive every state change, in order, and the final state.
+ */
+
+/** A socket whose kernel never drains while `stalled`: bufferedAmount stays high, frames are recorded. */
+class FakeSocket extends EventEmitter {
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly sent: Buffer[] = [];
+  send(data: Buffer): void {
+    this.sent.push(data);
+  }
+  terminate(): void {
+    this.readyState = 3;
+    this.emit('close');
+  }
+  messages(): ServerMessage[] {
+    return this.sent.map((frame) => JSON.parse(frame.toString()) as ServerMessage);
+  }
+}
+
+function dto(id: string, state: TaskState, progress: number, status: string): TaskDto {
+  return {
+    id,
+    name: `task ${id}`,
+    status,
+    progress,
+    result: state === 'completed' ? 'done' : null,
+    error: null,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    startedAt: state === 'queued' ? null : '2025-01-01T00:00:01.000Z',
+    completedAt: state === 'completed' ? '2025-01-01T00:00:09.000Z' : null,
+    clientId: 'slow',
+    state,
+    kind: 'demo',
+    parameters: { duration: 5000 },
+    duration: 5000,
+  };
+}
+
+const T = '2025-01-01T00:00:00.000Z';
+const queued = (id: string): ServerMessage => ({ type: 'taskQueued', data: dto(id, 'queued', 0, 'Queued'), timestamp: T });
+const progress = (id: string, state: TaskState, value: number, status: string): ServerMessage => ({
+  type: 'taskProgress',
+  data: dto(id, state, value, status),
+  timestamp: T,
+});
+
+/** The messages a task's life produces, with `ticks` progress reports between Running and Completed. */
+function* life(id: string, ticks: number): Generator<ServerMessage> {
+  yield queued(id);
+  yield progress(id, 'running', 0, 'Running');
+  for (let i = 1; i <= ticks; i++) yield progress(id, 'running', (i / ticks) * 99, `Processing ${i}/${ticks}`);
+  yield progress(id, 'completed', 100, 'Completed');
+}
+
+/** [type, state] of each message about `id`, ticks left out. */
+function stateChanges(messages: ServerMessage[], id: string): string[] {
+  const changes: string[] = [];
+  let last: string | undefined;
+  for (const message of messages) {
+    if ((message.type !== 'taskQueued' && message.type !== 'taskProgress') || message.data.id !== id) continue;
+    if (message.type === 'taskQueued') changes.push('queued');
+    else if (message.data.state !== last) changes.push(message.data.state);
+    last = message.data.state;
+  }
+  return changes;
+}
+
+describe('SocketOutbox', () => {
+  it('sends at once, the very same Buffer, while the socket keeps up', () => {
+    const socket = new FakeSocket();
+    const outbox = new SocketOutbox(socket, new OutboxFlusher());
+    const frame = Buffer.from('{"type":"pong"}');
+    outbox.send(frame);
+    outbox.send(frame, 'a', true);
+    expect(socket.sent).toEqual([frame, frame]);
+    expect(socket.sent[0]).toBe(frame);
+    expect(outbox.pendingFrames).toBe(0);
+  });
+
+  it('keeps one pending tick per task for a stalled socket, never dropping a state change, and catches up in order', () => {
+    const hub = new SocketHub({ highWaterBytes: 1024, maxPendingBytes: 1 << 30 });
+    const socket = new FakeSocket();
+    hub.add('slow', socket as unknown as WebSocket);
+    const outbox = outboxOf(socket as unknown as WebSocket)!;
+
+    // It reads the greeting, then stops reading: the kernel is full from here on.
+    sendMessage(socket as unknown as WebSocket, { type: 'pong', data: { timestamp: T }, timestamp: T });
+    socket.bufferedAmount = 10 * 1024 * 1024;
+
+    // Three tasks whose lives interleave, 5,000 ticks each, plus a non-task message mid-way.
+    const lives = ['a', 'b', 'c'].map((id) => life(id, 5000));
+    let step = 0;
+    let maxPending = 0;
+    for (let more = true; more; ) {
+      more = false;
+      for (const messages of lives) {
+        const next = messages.next();
+        if (next.done) continue;
+        more = true;
+        hub.publish('slow', next.value);
+        if (++step === 7000) sendMessage(socket as unknown as WebSocket, { type: 'pong', data: { timestamp: 'mid-way' }, timestamp: T });
+        maxPending = Math.max(maxPending, outbox.pendingFrames);
+      }
+    }
+
+    // Bounded: 3 tasks × (queued, running, one tick, completed) + the pong, whatever the tick count.
+    expect(socket.sent).toHaveLength(1);
+    expect(maxPending).toBeLessThanOrEqual(3 * 4 + 1);
+    expect(outbox.pendingBytes).toBeLessThan(16 * 1024);
+    expect(outbox.coalesced).toBeGreaterThan(3 * 4990);
+
+    // The client reads again: a flush delivers the backlog.
+    socket.bufferedAmount = 0;
+    expect(outbox.flush()).toBe(true);
+    const received = socket.messages();
+    for (const id of ['a', 'b', 'c']) {
+      expect(stateChanges(received, id)).toEqual(['queued', 'running', 'completed']);
+      const ofTask = received.filter((m) => (m.type === 'taskProgress' || m.type === 'taskQueued') && m.data.id === id);
+      expect(ofTask.at(-1)).toMatchObject({ type: 'taskProgress', data: { state: 'completed', status: 'Completed', progress: 100 } });
+      // The coalesced tick carries the latest progress reached before completion.
+      expect(ofTask.at(-2)).toMatchObject({ data: { state: 'running', status: 'Processing 5000/5000' } });
+    }
+    // Non-task messages keep their place: the mid-way pong comes after everything queued before it.
+    const pongs = received.filter((m) => m.type === 'pong');
+    expect(pongs.map((m) => m.data.timestamp)).toEqual([T, 'mid-way']);
+    expect(outbox.pendingFrames).toBe(0);
+  });
+
+  it('delivers a frame that waited behind a burst at the next turn, without a timer', async () => {
+    const socket = new FakeSocket();
+    const flusher = new OutboxFlusher(60_000);
+    const outbox = new SocketOutbox(socket, flusher, { highWaterBytes: 100, maxPendingBytes: 1 << 20 });
+    socket.bufferedAmount = 500; // a burst written this turn
+    outbox.send(Buffer.from('one'));
+    outbox.send(Buffer.from('two'));
+    expect(socket.sent).toHaveLength(0);
+    socket.bufferedAmount = 0; // the kernel took it
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(socket.sent.map(String)).toEqual(['one', 'two']);
+    expect(flusher.size).toBe(0);
+  });
+
+  it('cuts off a peer whose backlog of state changes outgrows the limit', () => {
+    const socket = new FakeSocket();
+    const outbox = new SocketOutbox(socket, new OutboxFlusher(), { highWaterBytes: 1, maxPendingBytes: 1000 });
+    socket.bufferedAmount = 10;
+    for (let i = 0; i < 100 && socket.readyState === 1; i++) outbox.send(Buffer.alloc(100), `t${i}`, false);
+    expect(socket.readyState).toBe(3);
+    expect(outbox.pendingBytes).toBe(0);
+  });
+});
+
+describe('a real client that stops reading', () => {
+  let server: Server | undefined;
+  let wss: WebSocketServer | undefined;
+  afterEach(async () => {
+    wss?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  });
+
+  it('costs bounded server memory while paused, then gets every state change and Completed', async () => {
+    server = createServer();
+    wss = new WebSocketServer({ server });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const hub = new SocketHub({ highWaterBytes: 64 * 1024, maxPendingBytes: 1 << 30 });
+    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const received: ServerMessage[] = [];
+    client.on('message', (data) => received.push(JSON.parse(data.toString()) as ServerMessage));
+    const [serverSide] = await accepted;
+    await once(client, 'open');
+    hub.add('slow', serverSide);
+    const outbox = outboxOf(serverSide)!;
+
+    // The client stops reading from its TCP socket; the server keeps publishing big ticks until the
+    // kernel buffers are full and frames start waiting in the outbox (bounded loop).
+    (client as unknown as { _socket: { pause(): void } })._socket.pause();
+    const padding = 'x'.repeat(16 * 1024);
+    hub.publish('slow', queued('big'));
+    hub.publish('slow', progress('big', 'running', 0, 'Running'));
+    let tick = 0;
+    for (; tick < 20_000 && outbox.pendingFrames === 0; tick++) {
+      hub.publish('slow', progress('big', 'running', tick / 400, `${padding} ${tick}`));
+      if (tick % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(outbox.pendingFrames).toBeGreaterThan(0); // the kernel is full: the client is slow now
+    // Another 2,000 ticks (32 MB) while stalled: they coalesce into one pending frame.
+    for (let i = 0; i < 2000; i++, tick++) hub.publish('slow', progress('big', 'running', 50, `${padding} ${tick}`));
+    hub.publish('slow', progress('big', 'completed', 100, 'Completed'));
+    expect(outbox.pendingFrames).toBeLessThanOrEqual(2);
+    expect(outbox.pendingBytes).toBeLessThan(64 * 1024);
+
+    (client as unknown as { _socket: { resume(): void } })._socket.resume();
+    for (let i = 0; i < 2000 && !received.some((m) => m.type === 'taskProgress' && m.data.state === 'completed'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(stateChanges(received, 'big')).toEqual(['queued', 'running', 'completed']);
+    expect(received.at(-1)).toMatchObject({ type: 'taskProgress', data: { state: 'completed', status: 'Completed' } });
+    expect(received.length).toBeLessThan(tick); // ticks were coalesced, not all queued
+    client.terminate();
+  });
+});

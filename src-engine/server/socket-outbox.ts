@@ -1,0 +1,195 @@
+import { Deque } from '../channel/deque.js';
+
+/** The part of a `ws` WebSocket the outbox uses; tests pass a fake. */
+export interface OutboxSocket {
+  readonly readyState: number;
+  /** Bytes accepted by `send` but not yet handed to the kernel. */
+  readonly bufferedAmount: number;
+  send(data: Buffer, options: { binary: boolean }): void;
+  terminate(): void;
+}
+
+/** Limits of a {@link SocketOutbox}. */
+export interface OutboxLimits {
+  /**
+   * A socket with at least this many bytes buffered in user space counts as slow: frames wait in
+   * its outbox, where progress ticks are coalesced. Node hands data to the kernel synchronously
+   * when it can, so `bufferedAmount` only grows once the kernel's buffers (several MB on a LAN)
+   * are full. Default 64 KiB.
+   */
+  highWaterBytes: number;
+  /**
+   * Bytes that may wait in one outbox. Coalescing keeps one tick per task, but state changes are
+   * never dropped; a peer that falls this far behind is cut off (its client reconnects and gets
+   * a fresh snapshot). Default 16 MiB.
+   */
+  maxPendingBytes: number;
+}
+
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { highWaterBytes: 64 * 1024, maxPendingBytes: 16 * 1024 * 1024 };
+
+const OPEN = 1;
+const TEXT = { binary: false } as const;
+
+/** A frame waiting for a slow socket. `frame` is replaced in place when a newer tick coalesces into it. */
+interface PendingFrame {
+  frame: Buffer;
+  taskId: string | undefined;
+  tick: boolean;
+}
+
+/**
+ * The send path of one socket. A fast socket gets each frame at once, with no copy and no
+ * bookkeeping. A slow one (see {@link OutboxLimits.highWaterBytes}) gets a bounded queue instead
+ * of an unbounded one:
+ * - a progress tick (a `taskProgress` whose state equals the previous one for that task) replaces
+ *   the task's tick still waiting here, in place, if nothing about that task was queued after it:
+ *   the client skips intermediate percentages and sees the latest one;
+ * - everything else (`taskQueued`, state changes, non-task messages) is queued and delivered in
+ *   order, never dropped.
+ * So a client that does not read costs at most one pending tick per task plus its state changes.
+ *
+ * Frames are pre-serialised Buffers shared by every socket of a session: nothing is encoded per
+ * socket.
+ */
+export class SocketOutbox {
+  /** Ticks merged into a pending one (a measure of how slow this peer is). */
+  coalesced = 0;
+  private queue: Deque<PendingFrame> | undefined;
+  /** Latest pending frame per task, to coalesce into; only entries still in `queue`. */
+  private lastByTask: Map<string, PendingFrame> | undefined;
+  private bytes = 0;
+
+  constructor(
+    private readonly socket: OutboxSocket,
+    private readonly flusher: OutboxFlusher,
+    private readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS,
+  ) {}
+
+  /** Frames waiting for the socket. */
+  get pendingFrames(): number {
+    return this.queue?.length ?? 0;
+  }
+
+  /** Bytes waiting for the socket. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Sends a frame now, or queues it when the socket is slow. `taskId` names the task the frame is
+   * about (undefined for other messages); `tick` marks a progress tick, which may be coalesced.
+   */
+  send(frame: Buffer, taskId?: string, tick = false): void {
+    const socket = this.socket;
+    if (socket.readyState !== OPEN) return;
+    if (this.bytes === 0 && socket.bufferedAmount < this.limits.highWaterBytes) {
+      socket.send(frame, TEXT);
+      return;
+    }
+    this.enqueue(frame, taskId, tick);
+  }
+
+  /**
+   * Sends what the socket can take now. Returns true when nothing is left waiting (also when the
+   * socket is gone, in which case the backlog is discarded).
+   */
+  flush(): boolean {
+    const queue = this.queue;
+    if (!queue) return true;
+    const socket = this.socket;
+    while (queue.length > 0) {
+      if (socket.readyState !== OPEN) {
+        this.discard();
+        return true;
+      }
+      if (socket.bufferedAmount >= this.limits.highWaterBytes) return false;
+      const entry = queue.shift();
+      this.bytes -= entry.frame.length;
+      if (entry.taskId !== undefined && this.lastByTask!.get(entry.taskId) === entry) this.lastByTask!.delete(entry.taskId);
+      socket.send(entry.frame, TEXT);
+    }
+    return true;
+  }
+
+  /** Drops the backlog (the socket closed). */
+  discard(): void {
+    this.queue = undefined;
+    this.lastByTask = undefined;
+    this.bytes = 0;
+  }
+
+  private enqueue(frame: Buffer, taskId: string | undefined, tick: boolean): void {
+    const lastByTask = (this.lastByTask ??= new Map());
+    if (taskId !== undefined && tick) {
+      const last = lastByTask.get(taskId);
+      if (last?.tick) {
+        this.bytes += frame.length - last.frame.length;
+        last.frame = frame;
+        this.coalesced++;
+        return;
+      }
+    }
+    const entry: PendingFrame = { frame, taskId, tick };
+    (this.queue ??= new Deque()).push(entry);
+    this.bytes += frame.length;
+    if (taskId !== undefined) lastByTask.set(taskId, entry);
+    if (this.bytes > this.limits.maxPendingBytes) {
+      this.discard();
+      this.socket.terminate();
+      return;
+    }
+    this.flusher.schedule(this);
+  }
+}
+
+/**
+ * Retries the outboxes of slow sockets: first at the next turn of the event loop (a burst written
+ * in one turn), then every `retryMs` while some remain (a peer that does not read). Idle when no
+ * socket is slow.
+ */
+export class OutboxFlusher {
+  private readonly waiting = new Set<SocketOutbox>();
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly retryMs = 10) {}
+
+  /** Outboxes with frames waiting. */
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  schedule(outbox: SocketOutbox): void {
+    this.waiting.add(outbox);
+    if (!this.immediate && !this.timer) this.immediate = setImmediate(() => this.run());
+  }
+
+  /** Forgets an outbox whose socket closed. */
+  forget(outbox: SocketOutbox): void {
+    this.waiting.delete(outbox);
+  }
+
+  /** Flushes every waiting outbox once; returns how many still wait. */
+  run(): number {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
+    for (const outbox of this.waiting) if (outbox.flush()) this.waiting.delete(outbox);
+    if (this.waiting.size > 0) {
+      this.timer = setTimeout(() => this.run(), this.retryMs);
+      this.timer.unref();
+    }
+    return this.waiting.size;
+  }
+
+  /** Stops retrying (server shutdown). */
+  stop(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.timer) clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
+    this.waiting.clear();
+  }
+}
