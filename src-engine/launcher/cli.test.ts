@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageCollector } from '../test-support/message-collector.js';
@@ -20,7 +22,9 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A throwaway data folder per run: tests never touch the user's real database.
+  const dataDir = mkdtempSync(join(tmpdir(), 'task-monitor-cli-'));
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TASK_MONITOR_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -1,4 +1,5 @@
 import { helpText, parseLaunchConfig } from './launch-config.js';
+import { StoreError } from '../store/sqlite-task-store.js';
 import { LaunchError } from './launch-error.js';
 import { startTaskMonitor, type RunningTaskMonitor } from './start-task-monitor.js';
 import { packageVersion } from './version.js';
@@ -26,7 +27,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   try {
     monitor = await startTaskMonitor(config);
   } catch (error) {
-    if (error instanceof LaunchError) {
+    if (error instanceof LaunchError || error instanceof StoreError) {
       process.stderr.write(`task-monitor: ${error.message}\n`);
       return 1;
     }

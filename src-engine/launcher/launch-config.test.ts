@@ -3,9 +3,9 @@ import { DEFAULTS, helpText, parseLaunchConfig } from './launch-config.js';
 
 describe('parseLaunchConfig', () => {
   it('uses the documented defaults when nothing is given', () => {
-    expect(parseLaunchConfig([], {})).toEqual({
+    expect(parseLaunchConfig([], { XDG_DATA_HOME: '/data' })).toMatchObject({
       ok: true,
-      config: { headless: false, host: '127.0.0.1', port: 5000, concurrency: 8, allowOrigins: [], logLevel: 'info', graceMs: DEFAULTS.graceMs, showHelp: false, showVersion: false },
+      config: { headless: false, host: '127.0.0.1', port: 5000, concurrency: 8, allowOrigins: [], logLevel: 'info', graceMs: DEFAULTS.graceMs, showHelp: false, showVersion: false, inMemory: false },
     });
   });
 
@@ -35,6 +35,12 @@ describe('parseLaunchConfig', () => {
       config: { headless: true, host: '::1', port: 6000, concurrency: 2, allowOrigins: ['http://a.test', 'http://b.test'], logLevel: 'warn', graceMs: 100 },
     });
     expect(parseLaunchConfig(['--port', '7000'], env)).toMatchObject({ ok: true, config: { port: 7000 } });
+  });
+
+  it('keeps the database in --data-dir (or TASK_MONITOR_DATA_DIR), and --in-memory keeps nothing', () => {
+    expect(parseLaunchConfig(['--data-dir', '/srv/tm'], {})).toMatchObject({ ok: true, config: { dataDir: '/srv/tm', inMemory: false } });
+    expect(parseLaunchConfig([], { TASK_MONITOR_DATA_DIR: '/env/tm', TASK_MONITOR_IN_MEMORY: '1' })).toMatchObject({ ok: true, config: { dataDir: '/env/tm', inMemory: true } });
+    expect(parseLaunchConfig(['--in-memory'], {})).toMatchObject({ ok: true, config: { inMemory: true } });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from '../server/build-server.js';
+import { defaultDataDir } from './data-dir.js';
 
 /** Everything the launcher can be told, from flags or the environment. */
 export interface LaunchConfig {
@@ -11,6 +12,10 @@ export interface LaunchConfig {
   logLevel: LogLevel;
   /** How long running tasks may finish at shutdown before they are cancelled, in ms. */
   graceMs: number;
+  /** Folder of the task database and other state. */
+  dataDir: string;
+  /** Keep nothing on disk: a throwaway run. */
+  inMemory: boolean;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -48,6 +53,8 @@ export const OPTIONS = {
   },
   'log-level': { type: 'string', env: 'TASK_MONITOR_LOG_LEVEL', help: `One of ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   'grace-ms': { type: 'string', env: 'TASK_MONITOR_GRACE_MS', help: `Time running tasks get to finish at shutdown (default ${DEFAULTS.graceMs})` },
+  'data-dir': { type: 'string', env: 'TASK_MONITOR_DATA_DIR', help: 'Folder for the task database (default: the per-user data folder)' },
+  'in-memory': { type: 'boolean', env: 'TASK_MONITOR_IN_MEMORY', help: 'Keep tasks in memory only: nothing survives a restart' },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -75,6 +82,8 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       allowOrigins: origins(values['allow-origin'] as string[] | undefined, env['TASK_MONITOR_ALLOW_ORIGIN']),
       logLevel: logLevel(pick('log-level')),
       graceMs: integerIn(pick('grace-ms'), DEFAULTS.graceMs, 0, 600_000, 'grace-ms'),
+      dataDir: pick('data-dir') ?? defaultDataDir(env),
+      inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
+import { SqliteTaskStore } from '../store/sqlite-task-store.js';
+import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
+import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
 import { explainListenError } from './launch-error.js';
 import { loadUiHandler } from './ui-handler.js';
@@ -22,6 +26,13 @@ export interface TaskMonitorOptions {
   version?: string;
   /** Keep-alive ping interval in ms. */
   keepAliveMs?: number;
+  /**
+   * Folder of the task database (created if missing). Without it, or with `inMemory`, nothing
+   * is kept on disk.
+   */
+  dataDir?: string;
+  /** Keep tasks in memory only, even when a data folder is given. */
+  inMemory?: boolean;
 }
 
 /** A running engine + server. */
@@ -49,7 +60,14 @@ export interface RunningTaskMonitor {
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
-  const engine = new TaskEngine({ concurrency: options.concurrency ?? 8, capacity: options.queueCapacity ?? 1000 });
+  const store: TaskStore = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : new MemoryTaskStore();
+  let storeErrorLogger: (error: unknown) => void = () => undefined;
+  const engine = new TaskEngine({
+    concurrency: options.concurrency ?? 8,
+    capacity: options.queueCapacity ?? 1000,
+    store,
+    onStoreError: (error) => storeErrorLogger(error),
+  });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
   const app = buildServer(engine, {
     logLevel: options.logLevel ?? 'info',
@@ -58,10 +76,12 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(ui ? { ui } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
   });
+  storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
   try {
     await app.listen({ host, port });
   } catch (error) {
     await app.close();
+    await store.close();
     throw explainListenError(error, host, port);
   }
   engine.start();
@@ -80,6 +100,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
       (closing ??= (async () => {
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
+        await store.close();
       })()),
   };
 }
