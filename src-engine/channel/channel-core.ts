@@ -1,6 +1,7 @@
 import { ChannelAbortedError, ChannelClosedError } from './channel-errors.js';
 import type { BoundedChannelFullMode, TryReadResult } from './channel-types.js';
 import { Deque } from './deque.js';
+import type { ItemQueue } from './item-queue.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 /** Resolved configuration of a {@link ChannelCore}. */
@@ -11,6 +12,8 @@ export interface ChannelCoreOptions<T> {
   fullMode: BoundedChannelFullMode;
   /** Receives items discarded by the drop modes. */
   onItemDropped: ((item: T) => void) | undefined;
+  /** The queue that holds items; a FIFO {@link Deque} unless a variant (priority) says otherwise. */
+  createQueue?: () => ItemQueue<T>;
 }
 
 // Shared, pre-settled results keep the fast paths free of per-call allocations.
@@ -39,7 +42,7 @@ const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 export class ChannelCore<T> {
   /** Settles once completed and drained; see `ChannelReader.completion`. */
   readonly completion: Promise<void>;
-  private readonly items = new Deque<T>();
+  private readonly items: ItemQueue<T>;
   private readonly readers = new WaiterQueue<T>();
   private readonly readWatchers = new WaiterQueue<boolean>();
   private readonly writers = new WaiterQueue<void, T>();
@@ -54,6 +57,7 @@ export class ChannelCore<T> {
 
   /** @param options - Already validated configuration. */
   constructor(options: ChannelCoreOptions<T>) {
+    this.items = options.createQueue?.() ?? new Deque<T>();
     this.capacity = options.capacity;
     this.fullMode = options.fullMode;
     this.onItemDropped = options.onItemDropped;

@@ -4,6 +4,7 @@ import {
   ChannelAbortedError,
   ChannelClosedError,
   createBoundedChannel,
+  createPriorityChannel,
   createUnboundedChannel,
   type BoundedChannelFullMode,
   type Channel,
@@ -33,6 +34,8 @@ const variants: Variant[] = [
   { name: 'bounded(drop-oldest)', create: bounded('drop-oldest') },
   { name: 'bounded(drop-newest)', create: bounded('drop-newest') },
   { name: 'bounded(drop-write)', create: bounded('drop-write') },
+  // Equal priorities must behave exactly like a FIFO channel.
+  { name: 'priority(equal)', create: <T,>() => createPriorityChannel<T>({ capacity: CONTRACT_CAPACITY, priorityOf: () => 0 }) },
 ];
 
 /** Drains everything currently readable without waiting. */

@@ -8,6 +8,7 @@
 
 export { createBoundedChannel } from './bounded-channel.js';
 export { createUnboundedChannel } from './unbounded-channel.js';
+export { createPriorityChannel, type PriorityChannelOptions } from './priority-channel.js';
 export {
   ChannelAbortedError,
   ChannelClosedError,

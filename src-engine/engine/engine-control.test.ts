@@ -168,6 +168,24 @@ describe('delete and clear', () => {
   });
 });
 
+describe('priority', () => {
+  it('runs higher-priority tasks first, and equal priorities in submission order', async () => {
+    const { kind, gates, started } = gatedKind();
+    const engine = newEngine({ kinds: [kind], concurrency: 1 });
+    const blocker = await submitted(engine, 'gated');
+    await until(() => gates.has(blocker));
+    const low = await submitted(engine, 'gated', { priority: -5 });
+    const normal1 = await submitted(engine, 'gated');
+    const high = await submitted(engine, 'gated', { priority: 5 });
+    const normal2 = await submitted(engine, 'gated');
+    for (const next of [blocker, high, normal1, normal2]) {
+      gates.get(next)!.finish();
+      await until(() => started.length === [blocker, high, normal1, normal2, low].indexOf(next) + 2);
+    }
+    expect(started).toEqual([blocker, high, normal1, normal2, low]);
+  });
+});
+
 describe('durability before announcement', () => {
   it('announces a state change only after the store has saved it', async () => {
     const log: string[] = [];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createBoundedChannel, type Channel } from '../channel/index.js';
+import { createPriorityChannel, type Channel } from '../channel/index.js';
 import type { TaskState } from '../protocol/messages.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
@@ -84,7 +84,8 @@ export class TaskEngine {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryTaskStore();
     this.onStoreError = options.onStoreError ?? (() => undefined);
-    this.queue = createBoundedChannel<TaskRecord>({ capacity: this.capacity, fullMode: 'wait' });
+    // Higher priority first, FIFO among equals; full means refused (submit) or waiting (retries).
+    this.queue = createPriorityChannel<TaskRecord>({ capacity: this.capacity, priorityOf: (task) => task.priority });
     this.registerKind(demoKind);
     for (const kind of options.kinds ?? []) this.registerKind(kind);
   }
