@@ -26,6 +26,8 @@ export interface TaskMonitorOptions {
   version?: string;
   /** Keep-alive ping interval in ms. */
   keepAliveMs?: number;
+  /** Messages kept per session for a reconnecting client's replay. */
+  replayFrames?: number;
   /**
    * Folder of the task database (created if missing). Without it, or with `inMemory`, nothing
    * is kept on disk.
@@ -75,6 +77,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     version: options.version ?? packageVersion(),
     ...(ui ? { ui } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
   });
   storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
   try {

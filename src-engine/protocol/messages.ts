@@ -55,12 +55,25 @@ export interface Envelope<TType extends string, TData> {
   type: TType;
   data: TData;
   timestamp: string;
+  /**
+   * Addition: on messages about a session's tasks, their number in that session (1, 2, 3, ...).
+   * A client reconnects with `?lastSeq=N&epoch=E` to get exactly the messages it missed.
+   */
+  seq?: number;
 }
 
-/** Sent to a socket right after it opens. */
-export type ConnectionMessage = Envelope<'connection', { status: 'connected'; socketId: string; serverTime: string }>;
-/** Addition: the session's current tasks, newest first, sent right after `connection`. */
-export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[] }>;
+/**
+ * Sent to a socket right after it opens. Additions: `epoch` names this server run (sequence
+ * numbers are only comparable within one), `seq` is the session's latest number.
+ */
+export type ConnectionMessage = Envelope<'connection', { status: 'connected'; socketId: string; serverTime: string; epoch: string; seq: number }>;
+/**
+ * Addition: the session's current tasks, newest first, as of sequence number `seq`. Sent right
+ * after `connection` unless the client resumed (then `resumed` follows the missed messages).
+ */
+export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[]; seq: number; epoch: string }>;
+/** Addition: the missed messages (`replayed` of them, up to `seq`) were just re-sent, in order. */
+export type ResumedMessage = Envelope<'resumed', { replayed: number; seq: number; epoch: string }>;
 /** A task was accepted. */
 export type TaskQueuedMessage = Envelope<'taskQueued', TaskQueuedData>;
 /** A task changed: state, progress or status text. */
@@ -71,7 +84,7 @@ export type TasksDeletedMessage = Envelope<'tasksDeleted', { ids: string[] }>;
 export type PongMessage = Envelope<'pong', { timestamp: string }>;
 
 /** Every message the server sends. */
-export type ServerMessage = ConnectionMessage | SnapshotMessage | TaskQueuedMessage | TaskProgressMessage | TasksDeletedMessage | PongMessage;
+export type ServerMessage = ConnectionMessage | SnapshotMessage | ResumedMessage | TaskQueuedMessage | TaskProgressMessage | TasksDeletedMessage | PongMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;

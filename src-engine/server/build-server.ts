@@ -7,6 +7,7 @@ import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
 import { WsEndpoint } from './ws-endpoint.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   ui?: NodeHandler;
   /** Reported by `GET /`. */
   version?: string;
+  /** Messages kept per session for a reconnecting client's replay. Default 1000. */
+  replayFrames?: number;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -51,12 +54,13 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     ajv: { customOptions: { coerceTypes: false } },
   });
   const hub = new SocketHub();
-  const ws = new WsEndpoint(engine, hub, app.log, {
+  const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
+  const ws = new WsEndpoint(engine, hub, journal, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
     maxMessageBytes: options.maxMessageBytes ?? 16 * 1024,
     snapshotLimit: 200,
   });
-  const unbridge = bridgeEngineToSockets(engine, hub);
+  const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
 
   if (options.allowOrigins?.length) {

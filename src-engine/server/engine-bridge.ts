@@ -1,20 +1,24 @@
 import type { TaskEngine } from '../engine/task-engine.js';
+import type { ServerMessage } from '../protocol/messages.js';
+import type { SessionJournal } from './session-journal.js';
 import type { SocketHub } from './socket-hub.js';
 import { toTaskDto } from './task-dto.js';
 
 /**
  * Adapts engine events to the wire: `taskQueued` for an accepted task, `taskProgress` for every
- * later change, each to the sockets of the task's own session only. Returns the unsubscribe.
+ * later change, `tasksDeleted` for deletions, each to the sockets of the task's own session
+ * only. Every message is numbered and kept in the journal first (even with no socket open), so a
+ * client that reconnects can be given what it missed. Returns the unsubscribe.
  */
-export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub): () => void {
+export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub, journal: SessionJournal): () => void {
+  const publish = (sessionId: string, message: ServerMessage): void => hub.publish(sessionId, message, journal.record(sessionId, message));
   return engine.subscribe((event) => {
     const timestamp = new Date().toISOString();
     if (event.type === 'tasksDeleted') {
-      hub.publish(event.clientId, { type: 'tasksDeleted', data: { ids: [...event.ids] }, timestamp });
+      publish(event.clientId, { type: 'tasksDeleted', data: { ids: [...event.ids] }, timestamp });
       return;
     }
     const data = toTaskDto(event.task);
-    if (event.type === 'taskQueued') hub.publish(event.task.clientId, { type: 'taskQueued', data, timestamp });
-    else hub.publish(event.task.clientId, { type: 'taskProgress', data, timestamp });
+    publish(event.task.clientId, { type: event.type === 'taskQueued' ? 'taskQueued' : 'taskProgress', data, timestamp });
   });
 }

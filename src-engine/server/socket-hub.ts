@@ -31,14 +31,15 @@ export class SocketHub {
   }
 
   /**
-   * Sends one message to every socket of a session. It is serialised and encoded once, however
+   * Sends one message to every socket of a session (`frame`, when given, is its serialised form,
+   * as the journal made it). It is serialised and encoded once, however
    * many sockets there are: every socket gets the same Buffer. A slow socket may coalesce
    * progress ticks (see SocketOutbox); state changes always arrive, in order.
    */
-  publish(sessionId: string, message: ServerMessage): void {
+  publish(sessionId: string, message: ServerMessage, frame?: Buffer): void {
     const sockets = this.bySession.get(sessionId);
     if (!sockets) return;
-    const frame = Buffer.from(JSON.stringify(message));
+    frame ??= Buffer.from(JSON.stringify(message));
     let taskId: string | undefined;
     let tick = false;
     if (message.type === 'taskQueued' || message.type === 'taskProgress') {

@@ -5,7 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { isUsableId } from './client-id.js';
-import { sendMessage, type SocketHub } from './socket-hub.js';
+import type { SessionJournal } from './session-journal.js';
+import { sendFrame, sendMessage, type SocketHub } from './socket-hub.js';
 import { toTaskDto } from './task-dto.js';
 
 /** Options of the `/ws` endpoint. */
@@ -33,6 +34,7 @@ export class WsEndpoint {
   constructor(
     private readonly engine: TaskEngine,
     private readonly hub: SocketHub,
+    private readonly journal: SessionJournal,
     private readonly log: FastifyBaseLogger,
     private readonly options: WsEndpointOptions,
   ) {
@@ -45,7 +47,8 @@ export class WsEndpoint {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const requested = url.searchParams.get('sessionId') ?? url.searchParams.get('clientId');
     const sessionId = isUsableId(requested) ? requested : randomUUID();
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, sessionId));
+    const resume = resumeRequest(url);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, sessionId, resume));
   }
 
   /** Closes every socket with a reason, for a graceful shutdown. */
@@ -59,17 +62,27 @@ export class WsEndpoint {
     for (const socket of [...this.hub.sockets()]) socket.terminate();
   }
 
-  private accept(socket: WebSocket, sessionId: string): void {
+  private accept(socket: WebSocket, sessionId: string, resume: { epoch: string; lastSeq: number } | undefined): void {
     this.alive.add(socket);
     this.hub.add(sessionId, socket);
     socket.on('pong', () => this.alive.add(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));
     socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));
     this.log.debug({ sessionId, connections: this.hub.size }, 'websocket connected');
+    // Everything below runs in one synchronous block: no engine event can slip between the
+    // greeting, the replay or snapshot, and the live messages that follow.
     const now = new Date().toISOString();
-    sendMessage(socket, { type: 'connection', data: { status: 'connected', socketId: sessionId, serverTime: now }, timestamp: now });
+    const { epoch } = this.journal;
+    const seq = this.journal.currentSeq(sessionId);
+    sendMessage(socket, { type: 'connection', data: { status: 'connected', socketId: sessionId, serverTime: now, epoch, seq }, timestamp: now });
+    const resumed = resume ? this.journal.resume(sessionId, resume.epoch, resume.lastSeq) : { ok: false as const };
+    if (resumed.ok) {
+      for (const entry of resumed.missed) sendFrame(socket, entry.frame);
+      sendMessage(socket, { type: 'resumed', data: { replayed: resumed.missed.length, seq, epoch }, timestamp: now });
+      return;
+    }
     const { items } = this.engine.list({ clientId: sessionId, limit: this.options.snapshotLimit });
-    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto) }, timestamp: now });
+    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto), seq, epoch }, timestamp: now });
   }
 
   /** Pings are answered; anything else, including malformed JSON and binary frames, is ignored. */
@@ -99,4 +112,12 @@ export class WsEndpoint {
       socket.ping();
     }
   }
+}
+
+/** `?lastSeq=N&epoch=E` from a reconnecting client, if both are present and well-formed. */
+function resumeRequest(url: URL): { epoch: string; lastSeq: number } | undefined {
+  const epoch = url.searchParams.get('epoch');
+  const lastSeq = url.searchParams.get('lastSeq');
+  if (!epoch || epoch.length > 64 || !lastSeq || !/^\d{1,15}$/.test(lastSeq)) return undefined;
+  return { epoch, lastSeq: Number(lastSeq) };
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../protocol/messages.js';
+import { SessionJournal } from './session-journal.js';
+
+function message(n: number): ServerMessage {
+  return { type: 'tasksDeleted', data: { ids: [`t${n}`] }, timestamp: '2026-01-01T00:00:00.000Z' };
+}
+const seqOf = (frame: Buffer) => (JSON.parse(frame.toString()) as { seq: number }).seq;
+
+describe('SessionJournal', () => {
+  it('numbers each session own messages 1, 2, 3 and adds the number to the frame', () => {
+    const journal = new SessionJournal();
+    expect(seqOf(journal.record('a', message(1)))).toBe(1);
+    expect(seqOf(journal.record('a', message(2)))).toBe(2);
+    expect(seqOf(journal.record('b', message(3)))).toBe(1);
+    expect(JSON.parse(journal.record('a', message(4)).toString())).toMatchObject({ type: 'tasksDeleted', data: { ids: ['t4'] }, seq: 3 });
+  });
+
+  it('replays exactly the frames after the last number the client saw', () => {
+    const journal = new SessionJournal();
+    for (let n = 1; n <= 10; n++) journal.record('a', message(n));
+    const resumed = journal.resume('a', journal.epoch, 6);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([7, 8, 9, 10]);
+    expect(journal.resume('a', journal.epoch, 10)).toEqual({ ok: true, missed: [] });
+  });
+
+  it('asks for a snapshot when the gap is older than the buffer', () => {
+    const journal = new SessionJournal({ framesPerSession: 5 });
+    for (let n = 1; n <= 12; n++) journal.record('a', message(n));
+    expect(journal.resume('a', journal.epoch, 6)).toEqual({ ok: false });
+    const resumed = journal.resume('a', journal.epoch, 7);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([8, 9, 10, 11, 12]);
+  });
+
+  it('asks for a snapshot for numbers from another server run, from the future, or malformed', () => {
+    const journal = new SessionJournal();
+    journal.record('a', message(1));
+    expect(journal.resume('a', 'another-epoch', 0)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epoch, 5)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epoch, -1)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epoch, 0.5)).toEqual({ ok: false });
+  });
+
+  it('forgets the frames of the least recently active sessions first, but never reuses numbers', () => {
+    const journal = new SessionJournal({ maxSessions: 2 });
+    journal.record('old', message(1));
+    journal.record('mid', message(2));
+    journal.record('new', message(3));
+    expect(journal.resume('old', journal.epoch, 0)).toEqual({ ok: false });
+    expect(journal.resume('mid', journal.epoch, 0).ok).toBe(true);
+    expect(seqOf(journal.record('old', message(4)))).toBe(2);
+  });
+
+  it('keeps memory bounded however many messages a session gets', () => {
+    const journal = new SessionJournal({ framesPerSession: 100 });
+    for (let n = 1; n <= 10_000; n++) journal.record('a', message(n));
+    const frames = (journal as unknown as { sessions: Map<string, { frames: unknown[] }> }).sessions.get('a')!.frames;
+    expect(frames.length).toBeLessThan(200);
+  });
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerMessage } from '../protocol/messages.js';
+
+/** A message as it went out: its sequence number and the exact bytes sent. */
+export interface JournalEntry {
+  readonly seq: number;
+  readonly frame: Buffer;
+}
+
+/** Options of {@link SessionJournal}. */
+export interface SessionJournalOptions {
+  /** Frames kept per session for replay. Default 1000. */
+  framesPerSession?: number;
+  /** Sessions whose frames are kept; the least recently active lose theirs first. Default 2000. */
+  maxSessions?: number;
+}
+
+/** What a reconnecting client can be given. */
+export type ResumeResult = { readonly ok: true; readonly missed: readonly JournalEntry[] } | { readonly ok: false };
+
+interface SessionLog {
+  /** Last sequence number handed out. */
+  seq: number;
+  /** Ring of the latest frames, oldest first. */
+  frames: JournalEntry[];
+}
+
+/**
+ * Gives every message to a session a sequence number (1, 2, 3, ... per session) and keeps the
+ * latest frames, so that a client that reconnects with the last number it saw gets exactly what
+ * it missed. The `epoch` names this server run: numbers from an earlier run mean nothing here,
+ * so a client that brings one gets a fresh snapshot instead.
+ */
+export class SessionJournal {
+  readonly epoch = randomUUID();
+  private readonly framesPerSession: number;
+  private readonly maxSessions: number;
+  /** Insertion order doubles as recency: a session is re-inserted on every message. */
+  private readonly sessions = new Map<string, SessionLog>();
+  /** Counters outlive evicted frames, so numbers never repeat within an epoch. */
+  private readonly counters = new Map<string, number>();
+
+  constructor(options: SessionJournalOptions = {}) {
+    this.framesPerSession = options.framesPerSession ?? 1000;
+    this.maxSessions = options.maxSessions ?? 2000;
+  }
+
+  /** Numbers, serialises and keeps a message for a session; returns the frame to send. */
+  record(sessionId: string, message: ServerMessage): Buffer {
+    const seq = (this.counters.get(sessionId) ?? 0) + 1;
+    this.counters.set(sessionId, seq);
+    const frame = Buffer.from(JSON.stringify({ ...message, seq }));
+    const log = this.touch(sessionId);
+    log.seq = seq;
+    log.frames.push({ seq, frame });
+    // Amortised trim: drop a block at once rather than shifting on every message.
+    if (log.frames.length >= this.framesPerSession * 2) log.frames = log.frames.slice(-this.framesPerSession);
+    return frame;
+  }
+
+  /** The last number handed out to a session (0 before any). */
+  currentSeq(sessionId: string): number {
+    return this.counters.get(sessionId) ?? 0;
+  }
+
+  /**
+   * The frames after `lastSeq`, if this journal still holds all of them and the client's numbers
+   * come from this epoch; otherwise `{ ok: false }` and the caller sends a snapshot.
+   */
+  resume(sessionId: string, epoch: string, lastSeq: number): ResumeResult {
+    const current = this.currentSeq(sessionId);
+    if (epoch !== this.epoch || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > current) return { ok: false };
+    if (lastSeq === current) return { ok: true, missed: [] };
+    const frames = this.sessions.get(sessionId)?.frames ?? [];
+    const kept = frames.length > this.framesPerSession ? frames.slice(-this.framesPerSession) : frames;
+    const first = kept[0];
+    if (!first || first.seq > lastSeq + 1) return { ok: false };
+    return { ok: true, missed: kept.slice(lastSeq + 1 - first.seq) };
+  }
+
+  private touch(sessionId: string): SessionLog {
+    let log = this.sessions.get(sessionId);
+    if (log) this.sessions.delete(sessionId);
+    else log = { seq: 0, frames: [] };
+    this.sessions.set(sessionId, log);
+    if (this.sessions.size > this.maxSessions) {
+      const oldest = this.sessions.keys().next().value as string;
+      this.sessions.delete(oldest);
+    }
+    return log;
+  }
+}
