@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'engine',
           include: ['src-engine/**/*.test.ts'],
           environment: 'node',
+          // Some tests run the real executable, which runs the compiled engine.
+          globalSetup: ['./src-engine/test-support/build-engine.ts'],
           testTimeout: 20_000,
         },
       },

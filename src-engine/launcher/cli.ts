@@ -33,7 +33,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     }
     throw error;
   }
-  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, `Background Task Monitor listening on ${monitor.url}`);
+  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, 'server started');
+  // Always said, whatever the log level: it is the one line a person needs to get going.
+  process.stdout.write(`Background Task Monitor listening on ${monitor.url}\n`);
   shutDownOnSignals(monitor);
   return undefined; // keep running
 }
