@@ -45,6 +45,10 @@ function dto(id: string, state: TaskState, progress: number, status: string): Ta
     kind: 'demo',
     parameters: { duration: 5000 },
     duration: 5000,
+    attempt: 1,
+    maxAttempts: 1,
+    priority: 0,
+    retryAt: null,
   };
 }
 
