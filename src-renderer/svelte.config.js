@@ -29,7 +29,6 @@ const config = {
     },
     // The whole UI is one page; keep its CSS in the HTML so first paint needs one request.
     inlineStyleThreshold: 8 * 1024,
-    version: { name: process.env.TASK_MONITOR_VERSION ?? Date.now().toString() },
   },
 };
 

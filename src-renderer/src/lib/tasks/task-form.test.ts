@@ -17,7 +17,7 @@ describe('validateTaskForm', () => {
     const blank = validateTaskForm({ ...valid, name: '   ' });
     expect(blank).toEqual({ ok: false, errors: { name: 'Enter a task name.' } });
     const long = validateTaskForm({ ...valid, name: 'x'.repeat(MAX_NAME_LENGTH + 1) });
-    expect(long.ok ? null : long.errors.name).toMatch(/at most 100/);
+    expect(long.ok ? null : long.errors.name).toMatch(/at most 200/);
   });
 
   it('explains each kind of bad duration', () => {
@@ -30,6 +30,14 @@ describe('validateTaskForm', () => {
     expect(messages[2]).toMatch(/whole number/);
     expect(messages[3]).toMatch(/from 1000 to 30000/);
     expect(messages[4]).toMatch(/from 1000 to 30000/);
+  });
+
+  it('takes numbers (and null for an empty number input) as well as text', () => {
+    expect(validateTaskForm({ ...valid, duration: 2000 })).toEqual({ ok: true, request: { name: 'Report', duration: 2000 } });
+    const empty = validateTaskForm({ ...valid, duration: null });
+    expect(empty.ok ? null : empty.errors.duration).toMatch(/Enter a duration/);
+    const fraction = validateTaskForm({ ...valid, duration: 1500.5 });
+    expect(fraction.ok ? null : fraction.errors.duration).toMatch(/whole number/);
   });
 
   it('reports every invalid field at once', () => {

@@ -1,10 +1,11 @@
 /** The "start a task" form: its values, validation and the request it sends. */
 import { DEMO_STEPS, DURATION_LIMITS, type StartTaskRequest } from '../protocol.js';
 
-/** Raw form values as typed (strings, as inputs give them). */
+/** Raw form values as the inputs give them. */
 export interface TaskFormValues {
   name: string;
-  duration: string;
+  /** A number input bound with `bind:value` gives a number, or null when empty or unparsable. */
+  duration: string | number | null;
   /** `''` for "never", else a step number 1-10. */
   failAtStep: string;
 }
@@ -13,7 +14,7 @@ export interface TaskFormValues {
 export type TaskFormErrors = Partial<Record<keyof TaskFormValues, string>>;
 
 /** Longest accepted task name. */
-export const MAX_NAME_LENGTH = 100;
+export const MAX_NAME_LENGTH = 200;
 
 /** The result of {@link validateTaskForm}: either a request to send, or messages to show. */
 export type TaskFormResult = { ok: true; request: Omit<StartTaskRequest, 'clientId'> } | { ok: false; errors: TaskFormErrors };
@@ -25,7 +26,7 @@ export function validateTaskForm(values: TaskFormValues): TaskFormResult {
   if (name === '') errors.name = 'Enter a task name.';
   else if (name.length > MAX_NAME_LENGTH) errors.name = `Use at most ${MAX_NAME_LENGTH} characters (now ${name.length}).`;
 
-  const durationText = values.duration.trim();
+  const durationText = values.duration === null ? '' : String(values.duration).trim();
   const duration = Number(durationText);
   const range = `${DURATION_LIMITS.min} to ${DURATION_LIMITS.max} ms`;
   if (durationText === '') errors.duration = `Enter a duration from ${range}.`;
