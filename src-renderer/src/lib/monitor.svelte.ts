@@ -5,6 +5,7 @@
 import type { ServerMessage, StartTaskRequest, TaskDto } from './protocol.js';
 import { LiveConnection } from './connection/live-connection.svelte.js';
 import { connectionStatus } from './connection/connection-status.js';
+import { admit, resumePoint, START, type StreamPosition } from './connection/message-order.js';
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
 import { CLEARED_COOKIE, cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
@@ -40,6 +41,7 @@ export class Monitor {
   stale = $derived.by(() => this.connection.phase !== 'connected' && (this.connection.everConnected || this.connection.failures > 0));
 
   readonly #init: MonitorInit;
+  #position: StreamPosition = START;
   #healthTimer: ReturnType<typeof setInterval> | null = null;
   #healthInFlight = false;
 
@@ -49,7 +51,7 @@ export class Monitor {
     this.clock = new ServerClock(init.serverTime);
     this.tasks = new TaskStore(init.tasks, init.clearedThrough, () => this.clock.read());
     this.connection = new LiveConnection({
-      url: () => socketUrl(location, this.sessionId),
+      url: () => socketUrl(location, this.sessionId, resumePoint(this.#position)),
       onMessage: (message) => this.#handle(message),
       onLog: (level, text) => this.log.add(level, text),
       onChange: () => void this.refreshHealth(),
@@ -85,7 +87,7 @@ export class Monitor {
     const outcome = await startTask(fetch, { ...request, clientId: this.sessionId });
     if (outcome.ok) {
       this.log.add('info', `Submitted "${request.name}" (${outcome.taskId})`);
-      this.tasks.merge(
+      this.tasks.addPlaceholder(
         placeholderTask({
           id: outcome.taskId,
           name: request.name,
@@ -127,6 +129,9 @@ export class Monitor {
   }
 
   #handle(message: ServerMessage): void {
+    const { position, verdict } = admit(this.#position, message);
+    this.#position = position;
+    if (verdict === 'skip') return;
     switch (message.type) {
       case 'connection':
         this.clock.sync(message.data.serverTime);
@@ -138,11 +143,22 @@ export class Monitor {
         this.log.add('info', `Synced ${n} task${n === 1 ? '' : 's'} from the server`);
         break;
       }
+      case 'resumed': {
+        const n = message.data.replayed;
+        this.log.add('info', n === 0 ? 'Resumed: nothing was missed' : `Resumed: caught up on ${n} missed update${n === 1 ? '' : 's'}`);
+        break;
+      }
       case 'taskQueued':
       case 'taskProgress': {
-        const change = this.tasks.merge(message.data);
+        const change = this.tasks.merge(message.data, verdict === 'apply');
         const text = change ? describeTransition(change.previous, message.data) : null;
         if (text) this.log.add(message.data.state === 'failed' ? 'error' : message.data.state === 'completed' ? 'success' : 'info', text);
+        break;
+      }
+      case 'tasksDeleted': {
+        this.tasks.remove(message.data.ids);
+        const n = message.data.ids.length;
+        this.log.add('info', `${n} task${n === 1 ? ' was' : 's were'} deleted`);
         break;
       }
       case 'pong':

@@ -19,6 +19,9 @@ describe('connectionStatus', () => {
 describe('socketUrl', () => {
   it('derives ws/wss from the page location', () => {
     expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:5000' }, 'abc')).toBe('ws://127.0.0.1:5000/ws?sessionId=abc');
-    expect(socketUrl({ protocol: 'https:', host: 'example.test' }, 'a b')).toBe('wss://example.test/ws?sessionId=a%20b');
+    expect(socketUrl({ protocol: 'https:', host: 'example.test' }, 'a b')).toBe('wss://example.test/ws?sessionId=a+b');
+  });
+  it('asks to resume after the last message seen', () => {
+    expect(socketUrl({ protocol: 'http:', host: 'h' }, 's', { epoch: 'e1', lastSeq: 42 })).toBe('ws://h/ws?sessionId=s&lastSeq=42&epoch=e1');
   });
 });

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage } from './server-messages.js';
+import { parseServerMessage, readTask, stateFromStatus } from './server-messages.js';
 import { running } from '../tasks/test-tasks.js';
 
-const frame = (type: string, data: unknown) => JSON.stringify({ type, data, timestamp: '2025-01-01T00:00:00.000Z' });
+const frame = (type: string, data: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type, data, timestamp: '2025-01-01T00:00:00.000Z', ...extra });
 
 describe('parseServerMessage', () => {
-  it('reads connection, snapshot, task and pong messages', () => {
-    expect(parseServerMessage(frame('connection', { status: 'connected', socketId: 's1', serverTime: 'T' }))).toMatchObject({
+  it('reads connection, snapshot, resumed, task, deletion and pong messages', () => {
+    expect(parseServerMessage(frame('connection', { status: 'connected', socketId: 's1', serverTime: 'T', epoch: 'e1', seq: 4 }))).toMatchObject({
       type: 'connection',
-      data: { socketId: 's1', serverTime: 'T' },
+      data: { socketId: 's1', serverTime: 'T', epoch: 'e1', seq: 4 },
     });
     const t = running('a', 20);
-    expect(parseServerMessage(frame('taskProgress', t))).toEqual({ type: 'taskProgress', data: t, timestamp: '2025-01-01T00:00:00.000Z' });
-    expect(parseServerMessage(frame('snapshot', { tasks: [t, { bogus: true }] }))).toMatchObject({ data: { tasks: [t] } });
+    expect(parseServerMessage(frame('taskProgress', t, { seq: 7 }))).toEqual({
+      type: 'taskProgress',
+      data: t,
+      timestamp: '2025-01-01T00:00:00.000Z',
+      seq: 7,
+    });
+    expect(parseServerMessage(frame('snapshot', { tasks: [t, { bogus: true }], seq: 3, epoch: 'e' }))).toMatchObject({
+      data: { tasks: [t], seq: 3, epoch: 'e' },
+    });
+    expect(parseServerMessage(frame('resumed', { replayed: 2, seq: 9, epoch: 'e' }))).toMatchObject({ data: { replayed: 2, seq: 9 } });
+    expect(parseServerMessage(frame('tasksDeleted', { ids: ['a', 3, 'b'] }, { seq: 10 }))).toMatchObject({ data: { ids: ['a', 'b'] }, seq: 10 });
     expect(parseServerMessage(frame('pong', { timestamp: 'P' }))).toMatchObject({ type: 'pong', data: { timestamp: 'P' } });
   });
 
@@ -22,5 +32,22 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(frame('taskProgress', { id: 'a' }))).toBeNull();
     expect(parseServerMessage(frame('taskProgress', { ...running('a', 1), state: 'weird' }))).toBeNull();
     expect(parseServerMessage(new ArrayBuffer(2))).toBeNull();
+  });
+});
+
+describe('readTask', () => {
+  it("fills what the original server's messages leave out", () => {
+    const original = { id: 'a', name: 'n', status: 'Queued', progress: 0, createdAt: '2025-01-01T00:00:00Z', clientId: 'c' };
+    expect(readTask(original)).toMatchObject({ state: 'queued', result: null, error: null, startedAt: null, attempt: 1, kind: 'demo', duration: null });
+  });
+  it('derives the state from the status text when absent', () => {
+    expect(['Queued', 'Running', 'Processing step 3/10', 'Completed', 'Failed', 'Cancelled'].map(stateFromStatus)).toEqual([
+      'queued',
+      'running',
+      'running',
+      'completed',
+      'failed',
+      'cancelled',
+    ]);
   });
 });

@@ -1,7 +1,22 @@
 /** Where the task socket lives: `/ws` on the page's own origin. */
 
-/** The WebSocket URL for a session, derived from the page location (`ws:` for `http:`, `wss:` for `https:`). */
-export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, sessionId: string): string {
+/** Where a reconnecting socket picks up: the last message number it saw in a server run. */
+export interface ResumePoint {
+  epoch: string;
+  lastSeq: number;
+}
+
+/**
+ * The WebSocket URL for a session, derived from the page location (`ws:` for `http:`, `wss:`
+ * for `https:`). With a resume point the server replays exactly the missed messages (or sends a
+ * fresh snapshot when it cannot).
+ */
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, sessionId: string, resume: ResumePoint | null = null): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?sessionId=${encodeURIComponent(sessionId)}`;
+  const query = new URLSearchParams({ sessionId });
+  if (resume) {
+    query.set('lastSeq', String(resume.lastSeq));
+    query.set('epoch', resume.epoch);
+  }
+  return `${scheme}//${location.host}/ws?${query.toString()}`;
 }

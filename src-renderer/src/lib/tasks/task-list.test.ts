@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addIfAbsent,
   applySnapshot,
   clearFinished,
   countTasks,
@@ -8,6 +9,7 @@ import {
   isNotOlder,
   mergeTask,
   placeholderTask,
+  removeTasks,
   sortNewestFirst,
 } from './task-list.js';
 import { running, task } from './test-tasks.js';
@@ -44,13 +46,19 @@ describe('mergeTask', () => {
     expect(mergeTask([running('a', 20)], task({ id: 'a' }))[0]?.state).toBe('running');
   });
 
-  it('accepts a newer attempt (later startedAt) even at lower progress', () => {
-    const list = [running('a', 60, T1)];
-    const retried = mergeTask(list, running('a', 0, T3));
+  it('accepts a newer attempt even at lower progress, and ignores an older attempt', () => {
+    const list = [running('a', 60)];
+    const retried = mergeTask(list, { ...running('a', 0, T3), attempt: 2 });
     expect(retried[0]?.progress).toBe(0);
-    expect(retried[0]?.startedAt).toBe(T3);
-    // and an older attempt's late message is ignored
-    expect(mergeTask(retried, running('a', 70, T1))).toBe(retried);
+    expect(retried[0]?.attempt).toBe(2);
+    expect(mergeTask(retried, running('a', 70))).toBe(retried);
+  });
+
+  it('applies an ordered update even when it looks like a step back (manual retry)', () => {
+    const failed = task({ id: 'a', state: 'failed', error: 'boom', completedAt: T2 });
+    const requeued = task({ id: 'a', state: 'queued' });
+    expect(mergeTask([failed], requeued)).toEqual([failed]);
+    expect(mergeTask([failed], requeued, { ordered: true })).toEqual([requeued]);
   });
 
   it('returns the same array for an identical repeat', () => {
@@ -67,8 +75,9 @@ describe('mergeTask', () => {
 
   it('keeps tasks hidden by a clear mark hidden', () => {
     const done = task({ id: 'a', state: 'completed', progress: 100, completedAt: T1 });
-    expect(mergeTask([], done, T2)).toEqual([]);
-    expect(mergeTask([], done, T0)).toHaveLength(1);
+    expect(mergeTask([], done, { clearedThrough: T2 })).toEqual([]);
+    expect(mergeTask([], done, { clearedThrough: T0 })).toHaveLength(1);
+    expect(mergeTask([running('a', 90)], done, { clearedThrough: T2 })).toEqual([]);
   });
 });
 
@@ -84,24 +93,42 @@ describe('isNotOlder', () => {
 });
 
 describe('applySnapshot', () => {
-  it('merges snapshot tasks without going backwards', () => {
-    const list = [running('a', 80)];
+  it('replaces the list with the snapshot, newest first', () => {
+    const list = [running('a', 30), task({ id: 'gone', state: 'completed', completedAt: T1 })];
     const next = applySnapshot(list, [running('a', 50), task({ id: 'b', createdAt: T3 })]);
     expect(next.map((t) => [t.id, t.progress])).toEqual([
       ['b', 0],
-      ['a', 80],
+      ['a', 50],
     ]);
   });
 
-  it('keeps finished tasks the snapshot lacks, drops unfinished ones', () => {
-    const done = task({ id: 'done', state: 'completed', progress: 100, completedAt: T2 });
-    const next = applySnapshot([running('gone', 40), done], []);
-    expect(next.map((t) => t.id)).toEqual(['done']);
+  it('keeps the objects of unchanged tasks, and the array when nothing changed', () => {
+    const a = running('a', 50);
+    const b = task({ id: 'b', createdAt: T3 });
+    const list = [b, a];
+    expect(applySnapshot(list, [{ ...a }, { ...b }])).toBe(list);
+    const next = applySnapshot(list, [{ ...b }, running('a', 60)]);
+    expect(next[0]).toBe(b);
+    expect(next[1]?.progress).toBe(60);
   });
 
-  it('returns the same array when nothing changed', () => {
-    const list = [running('a', 50)];
-    expect(applySnapshot(list, [running('a', 50)])).toBe(list);
+  it('leaves cleared tasks out', () => {
+    const done = task({ id: 'done', state: 'completed', progress: 100, completedAt: T1 });
+    expect(applySnapshot([], [done, running('r', 10)], T2).map((t) => t.id)).toEqual(['r']);
+  });
+});
+
+describe('addIfAbsent and removeTasks', () => {
+  it('adds a placeholder only when the task is unknown', () => {
+    const real = running('a', 40);
+    const list = [real];
+    expect(addIfAbsent(list, task({ id: 'a' }))).toBe(list);
+    expect(addIfAbsent(list, task({ id: 'b', createdAt: T3 })).map((t) => t.id)).toEqual(['b', 'a']);
+  });
+  it('removes deleted tasks', () => {
+    const list = [running('a', 1), running('b', 2)];
+    expect(removeTasks(list, ['a', 'x']).map((t) => t.id)).toEqual(['b']);
+    expect(removeTasks(list, ['x'])).toBe(list);
   });
 });
 
@@ -163,6 +190,11 @@ describe('describeTransition', () => {
     expect(describeTransition(running('a', 10), running('a', 20))).toBeNull();
     expect(describeTransition(running('a', 20), task({ id: 'a', name: 'A', state: 'failed', error: 'boom' }))).toBe(
       'Task "A" failed: boom',
+    );
+    const retrying = task({ id: 'a', name: 'A', state: 'queued', attempt: 2, maxAttempts: 3, retryAt: T3, error: 'boom' });
+    expect(describeTransition(running('a', 20), retrying)).toBe('Task "A" will retry (attempt 2/3): boom');
+    expect(describeTransition(retrying, { ...running('a', 0), name: 'A', attempt: 2, maxAttempts: 3 })).toBe(
+      'Task "A" started (attempt 2/3)',
     );
   });
 });

@@ -30,18 +30,19 @@ function time(iso: string | null): number | null {
 }
 
 /**
- * Whether `incoming` may replace `current` (same id): it must not be older.
+ * Whether `incoming` may replace `current` (same id) when nothing else orders them (no sequence
+ * numbers): it must not look older.
  *
- * - A later `startedAt` means a newer attempt (a retry or a restart after an interruption): newer.
- *   An earlier one means an older attempt: older.
+ * - A higher `attempt` is a newer run (an automatic retry, or a re-run after an interruption);
+ *   a lower one is an older run's late message.
  * - Within one attempt, state only moves forward (queued, running, final): a lower rank is older.
  * - While running, progress only grows: a lower progress is older.
  * Equal updates are accepted, so a repeated message is harmless.
  */
 export function isNotOlder(incoming: TaskDto, current: TaskDto): boolean {
-  const inStart = time(incoming.startedAt);
-  const curStart = time(current.startedAt);
-  if (inStart !== null && curStart !== null && inStart !== curStart) return inStart > curStart;
+  const inAttempt = incoming.attempt ?? 1;
+  const curAttempt = current.attempt ?? 1;
+  if (inAttempt !== curAttempt) return inAttempt > curAttempt;
   const inRank = rank(incoming.state);
   const curRank = rank(current.state);
   if (inRank !== curRank) return inRank > curRank;
@@ -70,25 +71,40 @@ function sameTask(a: TaskDto, b: TaskDto): boolean {
     a.result === b.result &&
     a.error === b.error &&
     a.startedAt === b.startedAt &&
+    a.attempt === b.attempt &&
+    a.retryAt === b.retryAt &&
     a.completedAt === b.completedAt &&
     a.name === b.name &&
     a.createdAt === b.createdAt
   );
 }
 
+/** Options of {@link mergeTask}. */
+export interface MergeOptions {
+  /** The "clear finished" mark: finished tasks up to it stay hidden. */
+  clearedThrough?: string | null;
+  /**
+   * The update is known to be the newest (it came in sequence-number order after what the list
+   * holds), so it applies even when it looks like a step back, e.g. a manual retry that takes a
+   * failed task back to queued. Otherwise {@link isNotOlder} decides.
+   */
+  ordered?: boolean;
+}
+
 /**
- * Merges one task (from `taskQueued`, `taskProgress`, a snapshot or a start response) into the
- * list: added if new, replaced if not older, else ignored. Returns `list` itself when unchanged.
- * Tasks hidden by {@link clearFinished} (finished at or before `clearedThrough`) stay hidden.
+ * Merges one task (from `taskQueued`, `taskProgress` or a start response) into the list: added if
+ * new, replaced if newer, else ignored. Returns `list` itself when unchanged. Tasks hidden by
+ * {@link clearFinished} (finished at or before `clearedThrough`) stay hidden.
  */
-export function mergeTask(list: TaskList, incoming: TaskDto, clearedThrough: string | null = null): TaskList {
+export function mergeTask(list: TaskList, incoming: TaskDto, options: MergeOptions = {}): TaskList {
+  const clearedThrough = options.clearedThrough ?? null;
   const index = list.findIndex((task) => task.id === incoming.id);
   if (index < 0) {
     if (isHidden(incoming, clearedThrough)) return list;
     return insertSorted(list, incoming);
   }
   const current = list[index]!;
-  if (!isNotOlder(incoming, current) || sameTask(incoming, current)) return list;
+  if (sameTask(incoming, current) || (!options.ordered && !isNotOlder(incoming, current))) return list;
   if (isHidden(incoming, clearedThrough)) return list.filter((task) => task.id !== incoming.id);
   if (incoming.createdAt !== current.createdAt) {
     // Only a placeholder's (client clock) createdAt differs from the server's: re-place it.
@@ -107,19 +123,35 @@ function insertSorted(list: TaskList, task: TaskDto): TaskList {
   return next;
 }
 
+/** Adds a task only if the list does not have it yet (a start response racing its own messages). */
+export function addIfAbsent(list: TaskList, task: TaskDto): TaskList {
+  return list.some((t) => t.id === task.id) ? list : insertSorted(list, task);
+}
+
 /**
- * Brings the list up to date with a `snapshot` (the server's current view of the session, sent
- * after every connect). Each snapshot task is merged as an update (never going backwards, since
- * live messages may have overtaken it). Tasks the list has but the snapshot lacks are kept when
- * finished (history), and dropped when still queued or running: the server no longer knows them
- * as active, so showing them as live would be stale.
+ * Brings the list up to date with a `snapshot`: the server's view of the session (its newest
+ * tasks) as of the latest sequence number, so newer than anything the page holds. It replaces
+ * the list, keeping the objects of unchanged tasks (no needless re-rendering) and the
+ * "clear finished" mark.
  */
 export function applySnapshot(list: TaskList, snapshot: readonly TaskDto[], clearedThrough: string | null = null): TaskList {
-  const inSnapshot = new Set(snapshot.map((task) => task.id));
-  let next: TaskList = list.filter((task) => inSnapshot.has(task.id) || isFinal(task.state));
-  if (next.length === list.length) next = list;
-  for (const task of snapshot) next = mergeTask(next, task, clearedThrough);
-  return next;
+  const byId = new Map(list.map((task) => [task.id, task]));
+  const next = sortNewestFirst(
+    snapshot
+      .filter((task) => !isHidden(task, clearedThrough))
+      .map((task) => {
+        const current = byId.get(task.id);
+        return current && sameTask(task, current) ? current : task;
+      }),
+  );
+  return next.length === list.length && next.every((task, i) => task === list[i]) ? list : next;
+}
+
+/** Removes tasks by id (the server deleted them). Returns `list` itself when none were there. */
+export function removeTasks(list: TaskList, ids: readonly string[]): TaskList {
+  const gone = new Set(ids);
+  const next = list.filter((task) => !gone.has(task.id));
+  return next.length === list.length ? list : next;
 }
 
 /** When a finished task finished (its `completedAt`, else its `createdAt`), in epoch ms. */
@@ -193,6 +225,10 @@ export function placeholderTask(input: {
     kind: 'demo',
     parameters: input.parameters,
     duration: input.duration,
+    attempt: 1,
+    maxAttempts: 1,
+    priority: 0,
+    retryAt: null,
   };
 }
 
@@ -201,13 +237,14 @@ export function placeholderTask(input: {
  * within the same state (too chatty to log).
  */
 export function describeTransition(previous: TaskDto | undefined, next: TaskDto): string | null {
-  if (previous && previous.state === next.state && previous.startedAt === next.startedAt) return null;
+  if (previous && previous.state === next.state && previous.attempt === next.attempt) return null;
   const name = `"${next.name}"`;
   switch (next.state) {
     case 'queued':
-      return `Task ${name} queued`;
+      if (next.retryAt !== null) return `Task ${name} will retry (attempt ${next.attempt}/${next.maxAttempts}): ${next.error ?? 'failed'}`;
+      return previous && previous.state !== 'queued' ? `Task ${name} queued again` : `Task ${name} queued`;
     case 'running':
-      return previous?.state === 'running' ? `Task ${name} restarted` : `Task ${name} started`;
+      return next.attempt > 1 ? `Task ${name} started (attempt ${next.attempt}/${next.maxAttempts})` : `Task ${name} started`;
     case 'completed':
       return `Task ${name} completed`;
     case 'failed':

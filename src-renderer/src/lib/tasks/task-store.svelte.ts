@@ -1,6 +1,6 @@
 /** The session's tasks as reactive state, updated only through the pure functions of task-list. */
 import type { TaskDto } from '../protocol.js';
-import { applySnapshot, clearFinished, countTasks, mergeTask, type TaskList } from './task-list.js';
+import { addIfAbsent, applySnapshot, clearFinished, countTasks, mergeTask, removeTasks, type TaskList } from './task-list.js';
 
 /** Reactive list of the session's tasks, newest first, with counts by state. */
 export class TaskStore {
@@ -28,20 +28,34 @@ export class TaskStore {
     this.#now = now;
   }
 
-  /** Merges a live update; returns the task as it was before (undefined if new) when it changed, else `null`. */
-  merge(task: TaskDto): { previous: TaskDto | undefined } | null {
+  /**
+   * Merges a live update; returns the task as it was before (undefined if new) when it changed,
+   * else `null`. `ordered`: the update is known to be newer (sequence numbers), see `mergeTask`.
+   */
+  merge(task: TaskDto, ordered = false): { previous: TaskDto | undefined } | null {
     const before = this.tasks;
     const previous = before.find((t) => t.id === task.id);
-    const after = mergeTask(before, task, this.clearedThrough);
+    const after = mergeTask(before, task, { clearedThrough: this.clearedThrough, ordered });
     if (after === before) return null;
     this.tasks = after;
     this.#noteProgress(task);
     return { previous };
   }
 
+  /** Shows a task just started, unless its own messages got here first. */
+  addPlaceholder(task: TaskDto): void {
+    this.tasks = addIfAbsent(this.tasks, task);
+  }
+
   /** Brings the list up to date with a snapshot sent after a (re)connect. */
   applySnapshot(tasks: readonly TaskDto[]): void {
     this.tasks = applySnapshot(this.tasks, tasks, this.clearedThrough);
+    for (const task of this.tasks) this.#noteProgress(task);
+  }
+
+  /** Drops tasks the server deleted. */
+  remove(ids: readonly string[]): void {
+    this.tasks = removeTasks(this.tasks, ids);
   }
 
   /** Hides finished tasks; returns the new mark to persist. */

@@ -17,6 +17,10 @@ export function task(overrides: Partial<TaskDto> & { id: string }): TaskDto {
     kind: 'demo',
     parameters: {},
     duration: 5000,
+    attempt: 1,
+    maxAttempts: 1,
+    priority: 0,
+    retryAt: null,
     ...overrides,
   };
 }
