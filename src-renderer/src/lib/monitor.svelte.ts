@@ -11,7 +11,7 @@ import { EventLog } from './logs/event-log.svelte.js';
 import { CLEARED_COOKIE, cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
 import { describeTransition, placeholderTask } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
-import { fetchActiveConnections, startTask, type StartTaskOutcome } from './tasks/tasks-api.js';
+import { controlTask, fetchActiveConnections, startTask, type StartTaskOutcome, type TaskAction } from './tasks/tasks-api.js';
 import { ServerClock } from './time/server-clock.svelte.js';
 
 /** What the server-rendered page hands over (the `+page.server.ts` load result). */
@@ -101,6 +101,20 @@ export class Monitor {
       this.log.add('error', `Could not start "${request.name}": ${outcome.message}`);
     }
     return outcome;
+  }
+
+  /**
+   * Cancels or retries one of the session's tasks. The change itself arrives as a task message
+   * (or with the snapshot after a reconnect). Returns an error message, or null on success.
+   */
+  async control(task: TaskDto, action: TaskAction): Promise<string | null> {
+    const outcome = await controlTask(fetch, task.id, action, this.sessionId);
+    if (!outcome.ok) {
+      this.log.add('error', `Could not ${action} "${task.name}": ${outcome.message}`);
+      return outcome.message;
+    }
+    this.log.add('info', `${action === 'cancel' ? 'Cancel' : 'Retry'} requested for "${task.name}"`);
+    return null;
   }
 
   /** Hides finished tasks, now and after reloads. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fetchActiveConnections, listTasks, startTask } from './tasks-api.js';
+import { controlTask, fetchActiveConnections, listTasks, startTask } from './tasks-api.js';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -49,5 +49,19 @@ describe('fetchActiveConnections', () => {
         throw new Error('down');
       }) as unknown as typeof fetch),
     ).toBeNull();
+  });
+});
+
+describe('controlTask', () => {
+  it('posts the session id to the action endpoint and returns the task', async () => {
+    const fetchFn = vi.fn(async () => json(200, { id: 't1', state: 'cancelled' }));
+    expect(await controlTask(fetchFn as unknown as typeof fetch, 't1', 'cancel', 'c')).toEqual({ ok: true, task: { id: 't1', state: 'cancelled' } });
+    const [url, init] = fetchFn.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/tasks/t1/cancel');
+    expect(JSON.parse(init.body as string)).toEqual({ clientId: 'c' });
+  });
+  it('returns the refusal message', async () => {
+    const refused = async () => json(409, { code: 'INVALID_STATE', message: 'Cannot retry a running task', status: 'Error' });
+    expect(await controlTask(refused as unknown as typeof fetch, 't1', 'retry', 'c')).toEqual({ ok: false, message: 'Cannot retry a running task' });
   });
 });

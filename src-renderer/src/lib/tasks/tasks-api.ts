@@ -70,3 +70,31 @@ export async function fetchActiveConnections(fetchFn: typeof fetch): Promise<num
     return null;
   }
 }
+
+/** A control a person can apply to one task. */
+export type TaskAction = 'cancel' | 'retry';
+
+/** Outcome of {@link controlTask}: the task as it is now, or a message to show. */
+export type TaskActionOutcome = { ok: true; task: TaskDto } | { ok: false; message: string };
+
+/**
+ * `POST /api/tasks/:id/cancel` or `/retry` for the session's own task. Refusals (404, 409 for a
+ * task in the wrong state, 503) and network failures become `{ ok: false, message }`.
+ */
+export async function controlTask(fetchFn: typeof fetch, id: string, action: TaskAction, clientId: string): Promise<TaskActionOutcome> {
+  let response: Response;
+  try {
+    response = await fetchFn(`/api/tasks/${encodeURIComponent(id)}/${action}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ clientId }),
+    });
+  } catch {
+    return { ok: false, message: 'Could not reach the server. Check the connection and try again.' };
+  }
+  const body = await readJson(response);
+  if (response.ok && typeof body === 'object' && body !== null && typeof (body as { id?: unknown }).id === 'string') {
+    return { ok: true, task: body as TaskDto };
+  }
+  return { ok: false, message: messageOf(body) ?? `The server refused to ${action} the task (HTTP ${response.status}).` };
+}
