@@ -129,7 +129,7 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
   );
 
   const quit = new QuitFlow({
-    prompt: () => (quitWithoutAsking ? null : quitPrompt(server.counts(), config.graceMs)),
+    prompt: () => (quitWithoutAsking ? null : quitPrompt(server.counts(), config.graceMs, !config.inMemory)),
     confirm: (prompt) => {
       if (window && !window.isDestroyed()) revealWindow(window);
       return confirmWithDialog(prompt, window);

@@ -19,11 +19,18 @@ function plural(count: number, word: string): string {
 /**
  * The question to ask before quitting, or null when nothing is running: quitting an idle app
  * should just quit. Cancel is the default button, so a reflexive Enter does not stop work.
+ * `durable` says whether tasks are kept on disk (the default; not with --in-memory), in which
+ * case queued tasks wait for the next start instead of being lost.
  */
-export function quitPrompt(counts: Pick<TaskCounts, 'running' | 'queued'>, graceMs: number): ConfirmPrompt | null {
+export function quitPrompt(counts: Pick<TaskCounts, 'running' | 'queued'>, graceMs: number, durable: boolean): ConfirmPrompt | null {
   if (counts.running === 0) return null;
   const seconds = Math.round(graceMs / 1000);
-  const queued = counts.queued > 0 ? ` ${plural(counts.queued, 'queued task')} will not start.` : '';
+  const queued =
+    counts.queued === 0
+      ? ''
+      : durable
+        ? ` ${plural(counts.queued, 'queued task')} will run the next time the app starts.`
+        : ` ${plural(counts.queued, 'queued task')} will be lost (tasks are kept in memory only).`;
   return {
     type: 'warning',
     title: 'Quit Background Task Monitor',
