@@ -16,3 +16,4 @@ export function checkPackagedApp(input: {
   builtins: readonly string[];
 }): { problems: string[]; facts: string[] };
 export function runPackagingCheck(options?: { keep?: boolean; log?: (line: string) => void }): Promise<string[]>;
+export function bootPackagedApp(archive: string, options?: { log?: (line: string) => void; timeoutMs?: number }): Promise<string[]>;

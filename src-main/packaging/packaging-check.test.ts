@@ -1,5 +1,6 @@
 // Proves scripts/packaging-check.mjs (`npm run pack:check`): its rules on made-up packages, and
-// the real thing, electron-builder against a stub Electron, when the app is built. `npm test`
+// the real thing, electron-builder against a stub Electron, then the packaged app booted, when
+// the app is built. `npm test`
 // builds first, so CI always runs the real pack; `npm run test:unit` skips it locally when
 // out/ is missing, and fails in CI, where a skipped packaging check would hide a broken package.
 import { existsSync } from 'node:fs';
@@ -163,6 +164,7 @@ describe('npm run pack:check', () => {
       const problems = await runPackagingCheck({ log: (line) => lines.push(line) });
       expect(problems).toEqual([]);
       expect(lines.join('\n')).toMatch(/native addons unpacked: .*node_modules\/@libsql\//);
+      expect(lines.join('\n')).toContain('the packaged app opened its SQLite database');
     },
     240_000,
   );
