@@ -120,6 +120,22 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(await page.locator('li.task').count()).toBe(0);
   });
 
+  it('cancels a running task and retries it', async () => {
+    const { page, errors } = await openSession();
+    await startTaskFromForm(page, 'Changed my mind', 8000);
+    const card = taskCard(page, 'Changed my mind');
+    await page.locator('li.task[data-state="running"]').waitFor();
+    await card.getByRole('button', { name: 'Cancel Changed my mind' }).click();
+    await page.locator('li.task[data-state="cancelled"]').waitFor();
+    expect(await card.getByText('Cancelled', { exact: true }).isVisible()).toBe(true);
+    await card.getByRole('button', { name: 'Retry Changed my mind' }).click();
+    await page.locator('li.task[data-state="running"]').waitFor();
+    expect(await page.locator('li.task').count()).toBe(1);
+    await card.getByRole('button', { name: 'Cancel Changed my mind' }).click();
+    await page.locator('li.task[data-state="cancelled"]').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('keeps two browser sessions apart', async () => {
     const a = await openSession();
     const b = await openSession();

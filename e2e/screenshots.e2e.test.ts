@@ -1,0 +1,76 @@
+/**
+ * The page with tasks in every state, captured for the docs (light, dark, phone width). Also a
+ * check that such a page renders all states at once. Writes to test-results/ unless
+ * UPDATE_SCREENSHOTS=1, which refreshes docs/screenshot*.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
+import { browserAvailable, launchBrowser } from './support/browser.js';
+import { startServer } from './support/server.js';
+import { collectPageErrors, connectionStatus, eventually, progressOf, taskCard } from './support/page-helpers.js';
+
+const outDir = fileURLToPath(new URL(process.env['UPDATE_SCREENSHOTS'] === '1' ? '../docs/' : '../test-results/', import.meta.url));
+
+describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
+  let browser: Browser;
+  let server: RunningTaskMonitor;
+
+  beforeAll(async () => {
+    // Two workers: the third task waits in the queue.
+    [browser, server] = await Promise.all([launchBrowser(), startServer({ concurrency: 2 })]);
+    mkdirSync(outDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows queued, running, completed and failed tasks together', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+    const sessionId = await page.evaluate(() => localStorage.getItem('sessionId') ?? '');
+    const start = (name: string, duration: number, parameters: Record<string, unknown> = {}) =>
+      page.evaluate(
+        async (body) => {
+          const response = await fetch('/api/task/start', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+          return response.status;
+        },
+        { name, duration, clientId: sessionId, parameters },
+      );
+
+    expect(await start('Import customers', 1000)).toBe(200);
+    expect(await start('Resize images', 1500, { failAtStep: 4 })).toBe(200);
+    await page.locator('li.task[data-state="completed"]').waitFor();
+    await page.locator('li.task[data-state="failed"]').waitFor();
+    expect(await start('Nightly report', 20000)).toBe(200);
+    expect(await start('Rebuild search index', 30000)).toBe(200);
+    expect(await start('Send newsletter', 10000)).toBe(200);
+    await eventually(async () => expect(await progressOf(taskCard(page, 'Nightly report'))).toBeGreaterThanOrEqual(30), 20_000);
+    await page.getByRole('button', { name: 'Ping' }).click();
+    await eventually(async () => expect(await page.getByTestId('rtt').textContent()).toMatch(/^\d+ ms$/));
+
+    for (const state of ['queued', 'running', 'completed', 'failed']) {
+      expect(await page.locator(`li.task[data-state="${state}"]`).count(), state).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: `${outDir}screenshot.png` });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${outDir}screenshot-dark.png` });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => document.getElementById('tasks-heading')?.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${outDir}screenshot-mobile.png` });
+    // No horizontal scrolling at phone width.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
