@@ -61,7 +61,7 @@ function context(overrides: Partial<SecurityContext> = {}): SecurityContext & { 
   } as SecurityContext & { openExternal: ReturnType<typeof vi.fn> };
 }
 
-describe('web preferences (checklist 2, 3, 4, 6, 9, 10, 12)', () => {
+describe('web preferences (checklist 2, 3, 4, 6, 8, 9, 10, 11, 12)', () => {
   it('are exactly the locked-down set', () => {
     expect(secureWebPreferences('/app/out/preload/index.cjs', '1.0.0')).toEqual({
       preload: '/app/out/preload/index.cjs',

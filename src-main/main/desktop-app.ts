@@ -27,6 +27,8 @@ import { createTaskTray, type TaskTray } from './task-tray.js';
 import { secureWebPreferences } from './window-options.js';
 
 const APP_NAME = 'Background Task Monitor';
+/** electron-builder.yml `appId`; Windows shows notifications only for an app with this id. */
+const APP_USER_MODEL_ID = 'dev.taskmonitor.desktop';
 /** Pairing of LAN devices is not built yet (a later startTaskMonitor option). */
 const PAIRING_AVAILABLE = false;
 
@@ -50,6 +52,7 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
   }
   // Every renderer sandboxed, whatever a window's options say (checklist 4).
   app.enableSandbox();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
   let window: BrowserWindow | undefined;
   let tray: TaskTray | undefined;

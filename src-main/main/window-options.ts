@@ -19,12 +19,12 @@ export function secureWebPreferences(preloadPath: string, version: string): WebP
     nodeIntegration: false,
     nodeIntegrationInWorker: false,
     nodeIntegrationInSubFrames: false,
-    // Checklist 6: same-origin policy stays on.
+    // Checklist 6 and 8: same-origin policy stays on, no http content in an https page.
     webSecurity: true,
     allowRunningInsecureContent: false,
     // Checklist 9 and 10: no experimental or extra Blink features.
     experimentalFeatures: false,
-    // Checklist 12: no <webview>.
+    // Checklist 11 and 12: no <webview> at all.
     webviewTag: false,
     // A file dropped on the window must not navigate it away from the app.
     navigateOnDragDrop: false,

@@ -56,6 +56,7 @@ class App extends EventEmitter {
   getPath = (name) => join(process.env.STUB_USER_DATA ?? tmpdir(), name === 'userData' ? '' : name);
   requestSingleInstanceLock = () => process.env.STUB_LOCK_TAKEN !== '1';
   enableSandbox = () => log('enable-sandbox');
+  setAppUserModelId = (id) => log('app-user-model-id', { id });
   disableHardwareAcceleration = () => log('disable-hardware-acceleration');
   whenReady = () => this.#ready;
   quit() {
