@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { collectPageErrors, connectionStatus, eventually, progressOf, startTaskFromForm, taskCard } from './support/page-helpers.js';
+import { collectPageErrors, connectionStatus, eventually, progressOf, sessionIdOf, startTaskFromForm, taskCard } from './support/page-helpers.js';
 
 const available = browserAvailable();
 
@@ -35,10 +35,6 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     await page.goto(server.url);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
     return { context, page, errors };
-  }
-
-  async function sessionIdOf(page: Page): Promise<string> {
-    return page.evaluate(() => localStorage.getItem('sessionId') ?? '');
   }
 
   it('connects on load and shows the socket id', async () => {
@@ -195,7 +191,7 @@ describe.skipIf(!available)('monitor page across a server restart (browser)', ()
     const page = await context.newPage();
     await page.goto(server.url);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    const sessionId = await page.evaluate(() => localStorage.getItem('sessionId') ?? '');
+    const sessionId = await sessionIdOf(page);
 
     await startTaskFromForm(page, 'Interrupted', 20_000);
     const interrupted = taskCard(page, 'Interrupted');

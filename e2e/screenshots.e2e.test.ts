@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { collectPageErrors, connectionStatus, eventually, progressOf, taskCard } from './support/page-helpers.js';
+import { collectPageErrors, connectionStatus, eventually, progressOf, sessionIdOf, taskCard } from './support/page-helpers.js';
 
 const outDir = fileURLToPath(new URL(process.env['UPDATE_SCREENSHOTS'] === '1' ? '../docs/' : '../test-results/', import.meta.url));
 
@@ -35,7 +35,7 @@ describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
     const errors = collectPageErrors(page);
     await page.goto(server.url);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    const sessionId = await page.evaluate(() => localStorage.getItem('sessionId') ?? '');
+    const sessionId = await sessionIdOf(page);
     const start = (name: string, duration: number, parameters: Record<string, unknown> = {}) =>
       page.evaluate(
         async (body) => {
@@ -66,10 +66,10 @@ describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.evaluate(() => document.getElementById('tasks-heading')?.scrollIntoView({ block: 'start' }));
+    await page.locator('#tasks-heading').evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: `${outDir}screenshot-mobile.png` });
     // No horizontal scrolling at phone width.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -11,6 +11,11 @@ export function taskCard(page: Page, name: string): Locator {
   return page.locator('li.task', { has: page.getByRole('heading', { name, exact: true }) });
 }
 
+/** The session id the page keeps in localStorage (as the original client did). */
+export function sessionIdOf(page: Page): Promise<string> {
+  return page.evaluate<string>("localStorage.getItem('sessionId') ?? ''");
+}
+
 /** Fills and submits the "start a task" form. */
 export async function startTaskFromForm(page: Page, name: string, duration: number, failAtStep?: number): Promise<void> {
   await page.getByLabel('Task name').fill(name);
