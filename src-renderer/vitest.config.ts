@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** This folder: the project's root whether run alone or as a project of the root config. */
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Unit tests of the UI's plain TypeScript logic (no DOM, no SvelteKit runtime). */
 export default defineConfig({
@@ -14,6 +15,6 @@ export default defineConfig({
   test: {
     name: 'ui',
     environment: 'node',
-    include: ['src-renderer/src/**/*.test.ts'],
+    include: ['src/**/*.test.ts'],
   },
 });
