@@ -178,7 +178,7 @@ function findFile(dir, name) {
 /**
  * Boots the packaged app's own files: the archive is extracted outside the project (so nothing
  * can resolve from the development node_modules), and its main bundle runs headless under Node
- * with `electron` stubbed (src-main/test-support), a real data folder and a free port. Proves
+ * with `electron` stubbed (src-main/test-support), a real data folder and a free loopback port. Proves
  * the shipped dependencies are complete, libsql's native binary loads and the packaged UI is
  * served. Answers the problems found.
  */
@@ -190,7 +190,7 @@ export async function bootPackagedApp(archive, { log = console.log, timeoutMs = 
   try {
     asar.extractAll(archive, appDir);
     const stub = join(root, 'src-main', 'test-support', 'register-electron-stub.mjs');
-    const child = spawn(process.execPath, ['--import', stub, join(appDir, 'out', 'main', 'index.js'), '--headless', '--port', '0', '--data-dir', dataDir, '--grace-ms', '200'], {
+    const child = spawn(process.execPath, ['--import', stub, join(appDir, 'out', 'main', 'index.js'), '--headless', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--grace-ms', '200'], {
       cwd: appDir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -179,7 +179,7 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
   });
 
   it('runs headless: the server only, same flags, graceful stop on SIGTERM', async () => {
-    const run = launch(['--headless', '--port', '0', '--in-memory', '--grace-ms', '200']);
+    const run = launch(['--headless', '--host', '127.0.0.1', '--port', '0', '--in-memory', '--grace-ms', '200']);
     await run.waitForText('Background Task Monitor listening on http://127.0.0.1:');
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())![1]!;
     expect((await fetch(`${url}/health`)).ok).toBe(true);
@@ -195,7 +195,7 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
     try {
-      const run = launch(['--headless', '--port', String(taken), '--in-memory']);
+      const run = launch(['--headless', '--host', '127.0.0.1', '--port', String(taken), '--in-memory']);
       expect(await run.exit).toBe(1);
       expect(run.output()).toContain(`task-monitor: Port ${taken} on 127.0.0.1 is already in use.`);
     } finally {
