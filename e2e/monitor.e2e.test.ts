@@ -32,7 +32,9 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     contexts.push(context);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(server.url);
+    const response = await page.goto(server.url);
+    // The page's own Content-Security-Policy (nonce-based); violations would show in `errors`.
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
     return { context, page, errors };
   }

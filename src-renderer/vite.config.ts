@@ -1,6 +1,6 @@
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type ProxyOptions } from 'vite';
 
 /**
  * This app lives in src-renderer/ but is built from the repository root
@@ -21,15 +21,35 @@ const { sveltekit } = await import('@sveltejs/kit/vite');
 
 /** Where `npm run serve` listens; the dev server forwards API and WebSocket traffic there. */
 const apiTarget = process.env.TASK_MONITOR_API ?? 'http://127.0.0.1:5000';
+const apiOrigin = new URL(apiTarget).origin;
+
+/**
+ * A proxy entry to the API. The API accepts requests from pages of its own origin only, so the
+ * dev page's Origin (http://localhost:5173) is replaced by the API's: to the API, the dev server
+ * is the API's own page. Development only; the dev server listens on localhost.
+ */
+function toApi(ws = false): ProxyOptions {
+  return {
+    target: apiTarget,
+    changeOrigin: true,
+    ws,
+    rewriteWsOrigin: ws,
+    configure(proxy) {
+      proxy.on('proxyReq', (request) => {
+        if (request.getHeader('origin')) request.setHeader('origin', apiOrigin);
+      });
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [sveltekit()],
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: true },
-      '/health': { target: apiTarget, changeOrigin: true },
-      '^/ws(?:$|\\?)': { target: apiTarget, changeOrigin: true, ws: true },
+      '/api': toApi(),
+      '/health': toApi(),
+      '^/ws(?:$|\\?)': toApi(true),
     },
   },
   ssr: {

@@ -44,6 +44,7 @@ export class Monitor {
   #position: StreamPosition = START;
   #healthTimer: ReturnType<typeof setInterval> | null = null;
   #healthInFlight = false;
+  #healthAgain = false;
 
   constructor(init: MonitorInit) {
     this.#init = init;
@@ -130,13 +131,19 @@ export class Monitor {
     if (this.connection.ping()) this.log.add('info', 'Ping sent');
   }
 
-  /** Refreshes the server's connection count (one request at a time). */
+  /** Refreshes the server's connection count: one request at a time, plus one more if asked meanwhile. */
   async refreshHealth(): Promise<void> {
-    if (this.#healthInFlight) return;
+    if (this.#healthInFlight) {
+      this.#healthAgain = true;
+      return;
+    }
     this.#healthInFlight = true;
     try {
-      const count = await fetchActiveConnections(fetch);
-      if (count !== null) this.activeConnections = count;
+      do {
+        this.#healthAgain = false;
+        const count = await fetchActiveConnections(fetch);
+        if (count !== null) this.activeConnections = count;
+      } while (this.#healthAgain);
     } finally {
       this.#healthInFlight = false;
     }
