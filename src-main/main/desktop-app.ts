@@ -22,7 +22,7 @@ import { createMainWindow, restoreWindowState, revealWindow } from './main-windo
 import { portFallbackNotice, type ListenOptions } from './port-choice.js';
 import { quitPrompt } from './quit-confirmation.js';
 import { closingWindowQuits, QuitFlow } from './quit-flow.js';
-import { ServerController } from './server-controller.js';
+import { ServerController, type ServerAddress } from './server-controller.js';
 import { createTaskTray, type TaskTray } from './task-tray.js';
 import { secureWebPreferences } from './window-options.js';
 
@@ -79,17 +79,15 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
 
   const files = userDataFiles(app.getPath('userData'));
   const settings = await SettingsStore.open(files.settings);
-  let portNotice: string | undefined;
+  const notices: string[] = [];
   const server = new ServerController<TaskMonitorOptions & ListenOptions, RunningTaskMonitor>({
     start: startTaskMonitor,
     options: { ...config, host: bindHostFor(settings.get().lanShare, config.host), uiDir: context.uiDir, version: context.version },
     portFallback: true,
-    onPortFallback: (requested, actual) => {
-      portNotice = portFallbackNotice(requested, actual);
-    },
+    onPortFallback: (requested, actual) => notices.push(portFallbackNotice(requested, actual)),
   });
   try {
-    appOrigin = (await server.start()).origin;
+    appOrigin = (await startServer(server, settings, config.host, notices)).origin;
   } catch (error) {
     dialog.showErrorBox(`${APP_NAME} could not start`, (error as Error).message);
     app.exit(1);
@@ -97,7 +95,7 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
   }
   const monitor = server.current();
   monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi }, `${APP_NAME} listening on ${monitor.url}`);
-  if (portNotice) monitor.app.log.warn(portNotice);
+  for (const notice of notices) monitor.app.log.warn(notice);
 
   const lanShare = new LanShareService({
     settings,
@@ -215,9 +213,30 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
     }),
   );
 
-  if (portNotice) {
-    // Non-blocking: the app works, the user should just know why the address is not :5000.
-    if (Notification.isSupported()) new Notification({ title: APP_NAME, body: portNotice, icon: notificationIcon }).show();
-    else void dialog.showMessageBox(window!, { type: 'info', title: APP_NAME, message: 'Using another port', detail: portNotice, buttons: ['OK'] });
+  for (const notice of notices) {
+    // Non-blocking: the app works; the user should just know why it is not where they expect.
+    if (Notification.isSupported()) new Notification({ title: APP_NAME, body: notice, icon: notificationIcon }).show();
+    else void dialog.showMessageBox(window!, { type: 'info', title: APP_NAME, message: APP_NAME, detail: notice, buttons: ['OK'] });
+  }
+}
+
+/**
+ * First start. When "Share on LAN" was left on but the LAN address cannot be bound now (no
+ * network, a security product), the app still starts, on loopback, with sharing turned off and
+ * a notice, rather than not starting at all.
+ */
+async function startServer(
+  server: ServerController<TaskMonitorOptions & ListenOptions, RunningTaskMonitor>,
+  settings: SettingsStore,
+  configuredHost: string,
+  notices: string[],
+): Promise<ServerAddress> {
+  try {
+    return await server.start();
+  } catch (error) {
+    if (!settings.get().lanShare) throw error;
+    await settings.update({ lanShare: false });
+    notices.push(`Could not share on the local network (${(error as Error).message}); sharing is now off and the monitor runs on this computer only.`);
+    return server.start(configuredHost);
   }
 }

@@ -4,7 +4,7 @@
 // module imports of the bundle, the launch modes, the server the window loads, the hardening
 // actually registered, IPC, tray, the port fallback and the quit flow.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const built = existsSync(bundle) && existsSync(join(root, 'out', 'preload', 'ind
 const uiBuilt = existsSync(join(root, 'out', 'renderer', 'handler.js'));
 
 interface Run {
+  userData: string;
   child: ChildProcessByStdio<null, Readable, Readable>;
   output: () => string;
   events: (name: string) => Record<string, unknown>[];
@@ -55,6 +56,7 @@ function launch(args: string[], env: Record<string, string> = {}): Run {
     }
   };
   const run: Run = {
+    userData,
     child,
     output: () => text,
     events,
@@ -159,6 +161,23 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     expect(await run.exit).toBe(0);
     expect(run.events('message-box')).toHaveLength(1);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it('shares on the LAN after the warning, on the same port, and stops sharing again', async () => {
+    const run = launch(['--port', '0', '--log-level', 'warn', '--in-memory'], { STUB_LAN_TOGGLE: '1', STUB_DIALOG_RESPONSE: '1' });
+    await run.waitFor('page-played');
+    const { url } = (await run.waitFor('load-url')) as { url: string };
+    expect(run.events('message-box')[0]).toEqual({ title: 'Share on LAN', message: 'Share Background Task Monitor on your local network?' });
+    const [on, off] = run.events('ipc-set-lan-share') as { enabled: boolean; result: { enabled: boolean; urls: string[]; qrCodeDataUrl: string | null } }[];
+    expect(on!.result.enabled).toBe(true);
+    for (const lanUrl of on!.result.urls) expect(lanUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${new URL(url).port}$`));
+    if (on!.result.urls.length) expect(on!.result.qrCodeDataUrl).toBe('data:image/png;base64,');
+    expect(off!.result).toEqual({ enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: false });
+    // Same origin throughout: the window was not sent anywhere else, and the server answers there.
+    expect(run.events('load-url')).toHaveLength(1);
+    expect((await fetch(`${url}/health`)).ok).toBe(true);
+    const settings = JSON.parse(readFileSync(join(run.userData, 'settings.json'), 'utf8')) as unknown;
+    expect(settings).toEqual({ lanShare: false });
   });
 
   it('falls back to a free port when the requested one is taken, and says so', async () => {

@@ -144,6 +144,13 @@ async function playThePage(window, url) {
     log('will-navigate', { url: target, prevented: event.defaultPrevented });
   }
   log('window-open', { url: 'https://example.org/', response: window.webContents.openHandler({ url: 'https://example.org/' }) });
+  if (process.env.STUB_LAN_TOGGLE === '1') {
+    // The page's "Share on LAN" switch, on and then off again.
+    for (const enabled of [true, false]) {
+      const result = await ipcHandlers.get('task-monitor:set-lan-share')(frame(`${origin}/`), enabled);
+      log('ipc-set-lan-share', { enabled, result: { ...result, qrCodeDataUrl: result.qrCodeDataUrl?.slice(0, 22) ?? null } });
+    }
+  }
   log('page-played');
 }
 
