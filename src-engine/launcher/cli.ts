@@ -1,5 +1,6 @@
 import { helpText, parseLaunchConfig } from './launch-config.js';
 import { StoreError } from '../store/sqlite-task-store.js';
+import { announcePairing } from '../server/access/pairing-announcer.js';
 import { LaunchError } from './launch-error.js';
 import { startTaskMonitor, type RunningTaskMonitor } from './start-task-monitor.js';
 import { packageVersion } from './version.js';
@@ -36,6 +37,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, 'server started');
   // Always said, whatever the log level: it is the one line a person needs to get going.
   process.stdout.write(`Background Task Monitor listening on ${monitor.url}\n`);
+  announcePairing(monitor); // the pairing URL (LAN) and where the API token is; again after each pairing
   shutDownOnSignals(monitor);
   return undefined; // keep running
 }

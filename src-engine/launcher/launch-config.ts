@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from '../server/build-server.js';
 import { defaultDataDir } from './data-dir.js';
+import { HEADLESS_DEFAULT_HOST, parseAllowHosts, parseToken } from '../server/access/access-flags.js';
 
 /** Everything the launcher can be told, from flags or the environment. */
 export interface LaunchConfig {
@@ -16,6 +17,10 @@ export interface LaunchConfig {
   dataDir: string;
   /** Keep nothing on disk: a throwaway run. */
   inMemory: boolean;
+  /** Extra names the server may be reached by (Host header allowlist against DNS rebinding). */
+  allowHosts: string[];
+  /** API token for `Authorization: Bearer`; default: the `token` file in the data folder. */
+  token?: string;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -42,7 +47,7 @@ export const DEFAULTS = {
  */
 export const OPTIONS = {
   headless: { type: 'boolean', env: 'TASK_MONITOR_HEADLESS', help: 'Run the server without a window (always so under plain Node)' },
-  host: { type: 'string', env: 'TASK_MONITOR_HOST', help: `Address to listen on (default ${DEFAULTS.host})` },
+  host: { type: 'string', env: 'TASK_MONITOR_HOST', help: `Address to listen on (default ${DEFAULTS.host}; ${HEADLESS_DEFAULT_HOST}, the LAN with pairing, with --headless)` },
   port: { type: 'string', env: 'TASK_MONITOR_PORT', help: `Port to listen on, 0 for any free port (default ${DEFAULTS.port})` },
   concurrency: { type: 'string', env: 'TASK_MONITOR_CONCURRENCY', help: `Tasks run at once (default ${DEFAULTS.concurrency})` },
   'allow-origin': {
@@ -55,6 +60,13 @@ export const OPTIONS = {
   'grace-ms': { type: 'string', env: 'TASK_MONITOR_GRACE_MS', help: `Time running tasks get to finish at shutdown (default ${DEFAULTS.graceMs})` },
   'data-dir': { type: 'string', env: 'TASK_MONITOR_DATA_DIR', help: 'Folder for the task database (default: the per-user data folder)' },
   'in-memory': { type: 'boolean', env: 'TASK_MONITOR_IN_MEMORY', help: 'Keep tasks in memory only: nothing survives a restart' },
+  'allow-host': {
+    type: 'string',
+    multiple: true,
+    env: 'TASK_MONITOR_ALLOW_HOST',
+    help: 'Extra name this server is reached by (Host header), e.g. monitor.lan; repeatable (env: comma-separated)',
+  },
+  token: { type: 'string', env: 'TASK_MONITOR_TOKEN', help: 'API token for Authorization: Bearer (default: DATA_DIR/token, created at first start)' },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -74,9 +86,10 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
     return envName ? env[envName] || undefined : undefined;
   };
   try {
+    const headless = values['headless'] === true || isTruthy(env['TASK_MONITOR_HEADLESS']);
     const config: LaunchConfig = {
-      headless: values['headless'] === true || isTruthy(env['TASK_MONITOR_HEADLESS']),
-      host: pick('host') ?? DEFAULTS.host,
+      headless,
+      host: pick('host') ?? (headless ? HEADLESS_DEFAULT_HOST : DEFAULTS.host),
       port: integerIn(pick('port'), DEFAULTS.port, 0, 65535, 'port'),
       concurrency: integerIn(pick('concurrency'), DEFAULTS.concurrency, 1, 1024, 'concurrency'),
       allowOrigins: origins(values['allow-origin'] as string[] | undefined, env['TASK_MONITOR_ALLOW_ORIGIN']),
@@ -84,6 +97,8 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       graceMs: integerIn(pick('grace-ms'), DEFAULTS.graceMs, 0, 600_000, 'grace-ms'),
       dataDir: pick('data-dir') ?? defaultDataDir(env),
       inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
+      allowHosts: parseAllowHosts(values['allow-host'] as string[] | undefined, env['TASK_MONITOR_ALLOW_HOST']),
+      token: parseToken(pick('token')),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

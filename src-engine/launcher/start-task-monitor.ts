@@ -5,6 +5,8 @@ import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
+import { createAccessControl, type AccessControl } from '../server/access/access-control.js';
+import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
 import { explainListenError } from './launch-error.js';
 import { loadUiHandler } from './ui-handler.js';
 import { packageVersion } from './version.js';
@@ -35,6 +37,14 @@ export interface TaskMonitorOptions {
   dataDir?: string;
   /** Keep tasks in memory only, even when a data folder is given. */
   inMemory?: boolean;
+  /** Extra names the server may be reached by (Host header allowlist, `--allow-host`). */
+  allowHosts?: readonly string[];
+  /** The API token (`--token`); default: `token` in the data folder, created at first start. */
+  token?: string;
+  /** Resource limits; see docs/security.md. */
+  limits?: Partial<ServerLimits>;
+  /** Largest WebSocket message, in bytes. Default 4 KiB. */
+  maxMessageBytes?: number;
 }
 
 /** A running engine + server. */
@@ -47,6 +57,8 @@ export interface RunningTaskMonitor {
   readonly app: FastifyInstance;
   /** True when the UI is served; false when only the API is (UI not built). */
   readonly servesUi: boolean;
+  /** The access policy: pairing codes (`access.pairing`), paired devices (`access.devices`). */
+  readonly access: AccessControl;
   /**
    * Graceful shutdown: refuse new tasks, let running ones finish within the grace period (then
    * cancel them), close every socket with 1001 and a reason, stop listening.
@@ -71,7 +83,19 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     onStoreError: (error) => storeErrorLogger(error),
   });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
+  const access = createAccessControl({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    inMemory: options.inMemory ?? false,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    allowHosts: options.allowHosts ?? [],
+    allowOrigins: options.allowOrigins ?? [],
+    listenHost: host,
+    limits: resolveLimits(options.limits),
+  });
   const app = buildServer(engine, {
+    access,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',
     allowOrigins: options.allowOrigins ?? [],
     version: options.version ?? packageVersion(),
@@ -99,6 +123,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     engine,
     app,
     servesUi: ui !== undefined,
+    access,
     close: () =>
       (closing ??= (async () => {
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });

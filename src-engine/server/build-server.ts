@@ -3,6 +3,10 @@ import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TaskEngine } from '../engine/task-engine.js';
+import { AccessControl } from './access/access-control.js';
+import { installAccess } from './access/install-access.js';
+import { fastifyHardening } from './access/fastify-hardening.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './access/server-limits.js';
 import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
@@ -26,7 +30,7 @@ export interface ServerOptions {
   allowOrigins?: readonly string[];
   /** Keep-alive ping interval in ms; a peer silent for one interval is dropped. Default 30 s. */
   keepAliveMs?: number;
-  /** Largest WebSocket frame accepted, in bytes. Default 16 KiB. */
+  /** Largest WebSocket message accepted, in bytes; a bigger one closes the socket with 1009. Default 4 KiB. */
   maxMessageBytes?: number;
   /** Largest request body accepted, in bytes. Default 64 KiB. */
   bodyLimit?: number;
@@ -36,6 +40,10 @@ export interface ServerOptions {
   version?: string;
   /** Messages kept per session for a reconnecting client's replay. Default 1000. */
   replayFrames?: number;
+  /** The access policy (Host, Origin, pairing, tokens); default: loopback-only trust, state in memory. */
+  access?: AccessControl;
+  /** Resource limits (connections, message rate, queued tasks per session, timeouts); see docs/security.md. */
+  limits?: Partial<ServerLimits>;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -47,7 +55,9 @@ const CLOSE_HANDSHAKE_MS = 1000;
  * code 1001, but leaves the engine to its owner.
  */
 export function buildServer(engine: TaskEngine, options: ServerOptions = {}): FastifyInstance {
+  const limits = resolveLimits(options.limits);
   const app = Fastify({
+    ...fastifyHardening(limits), // request/headers timeouts, router errors in the catalog's shape
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Types are checked, not coerced: a duration of "5000" is a mistake worth reporting.
@@ -57,11 +67,13 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
   const ws = new WsEndpoint(engine, hub, journal, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
-    maxMessageBytes: options.maxMessageBytes ?? 16 * 1024,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     snapshotLimit: 200,
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
+  const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
+  const upgradeGuard = installAccess(app, { engine, access, limits });
 
   if (options.allowOrigins?.length) {
     const allowed = new Set(options.allowOrigins);
@@ -69,9 +81,15 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   }
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return rejectUpgrade(socket, 400, 'Bad Request'); // e.g. "GET http://[ HTTP/1.1": a throw here would crash the process
+    }
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
-    ws.handleUpgrade(request, socket, head, url);
+    const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
+    if (admitted) ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
   });
 
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));

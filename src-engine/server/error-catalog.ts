@@ -21,6 +21,17 @@ export const ERROR_CATALOG = {
   SHUTTING_DOWN: 503,
   STORAGE_FAILED: 503,
   INTERNAL: 500,
+  // Access and limits (src-engine/server/access/, docs/security.md).
+  INVALID_CHARACTERS: 400,
+  AUTH_REQUIRED: 401,
+  INVALID_TOKEN: 401,
+  INVALID_PAIRING_CODE: 401,
+  HOST_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  OWNER_ONLY: 403,
+  TOO_MANY_ATTEMPTS: 429,
+  SESSION_QUEUE_FULL: 429,
+  TOO_MANY_CONNECTIONS: 503,
 } as const;
 
 /** A stable error code of the catalog. */

@@ -43,12 +43,18 @@ export class WsEndpoint {
     this.keepAlive.unref();
   }
 
-  /** Completes an HTTP upgrade that was already routed to `/ws`. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+  /**
+   * Completes an HTTP upgrade that was already routed to `/ws` (and admitted by the access
+   * guard); `onOpen` sees the socket first, before any of our listeners (rate limit, revocation).
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL, onOpen?: (ws: WebSocket) => void): void {
     const requested = url.searchParams.get('sessionId') ?? url.searchParams.get('clientId');
     const sessionId = isUsableId(requested) ? requested : randomUUID();
     const resume = resumeRequest(url);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, sessionId, resume));
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      onOpen?.(ws);
+      this.accept(ws, sessionId, resume);
+    });
   }
 
   /** Closes every socket with a reason, for a graceful shutdown. */

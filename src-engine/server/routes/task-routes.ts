@@ -7,6 +7,7 @@ import { DEMO_DURATION } from '../../protocol/messages.js';
 import { MAX_CLIENT_ID_LENGTH, ownerFromRequest, sessionFromRequest } from '../client-id.js';
 import { CONTROL_REFUSAL_CODES, SUBMIT_REFUSAL_CODES, sendError } from '../error-catalog.js';
 import { toTaskDto } from '../task-dto.js';
+import { isOwner } from '../access/request-principal.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -40,6 +41,7 @@ const listQuerySchema = {
     q: { type: 'string', maxLength: MAX_NAME_LENGTH },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
     offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    all: { type: 'string', enum: ['1', 'true'] },
   },
 } as const;
 
@@ -57,6 +59,8 @@ interface ListQuery {
   q?: string;
   limit?: string;
   offset?: string;
+  /** Every session's tasks: the owner only (loopback or API token). */
+  all?: string;
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientId?: string }; Body: { clientId?: unknown } | undefined }>;
@@ -94,12 +98,14 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
   });
 
   app.get<{ Querystring: ListQuery }>('/api/tasks', { schema: { querystring: listQuerySchema } }, (request, reply) => {
-    const clientId = sessionFromRequest(request.query.clientId, request.headers);
-    if (!clientId) return sessionRequired(reply);
+    const all = request.query.all !== undefined;
+    if (all && !isOwner(request)) return sendError(reply, 'OWNER_ONLY', 'Only the owner (on this machine, or with the API token) may list every session');
+    const clientId = all ? undefined : sessionFromRequest(request.query.clientId, request.headers);
+    if (!all && !clientId) return sessionRequired(reply);
     const { state, q } = request.query;
     const limit = Math.min(Number(request.query.limit ?? 100), MAX_PAGE_SIZE);
     const offset = Number(request.query.offset ?? 0);
-    const page = engine.list({ clientId, limit, offset, ...(state ? { state } : {}), ...(q ? { q } : {}) });
+    const page = engine.list({ ...(clientId ? { clientId } : {}), limit, offset, ...(state ? { state } : {}), ...(q ? { q } : {}) });
     return { items: page.items.map(toTaskDto), total: page.total };
   });
 

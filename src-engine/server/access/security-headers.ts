@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Headers every response carries, the UI's pages and the API's answers alike: no MIME sniffing
+ * (a JSON answer is never run as a script), no framing (clickjacking), no Referer (pairing
+ * codes and session ids in URLs stay here), and our resources are not embeddable by other sites.
+ */
+export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+});
+
+/**
+ * The policy preset on every response before anyone answers it. It restricts nothing but
+ * framing, so it cannot break a page; the UI (SvelteKit) sets its own full policy with nonces or
+ * hashes, which replaces this header rather than being intersected with a stricter one of ours.
+ */
+export const FRAMING_ONLY_CSP = "frame-ancestors 'none'";
+
+/** The policy of API answers (JSON, errors): they are data, nothing in them may load or run. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Sets the headers every response gets, on the raw response, so they survive a hijacked (UI) reply. */
+export function applyBaseSecurityHeaders(response: ServerResponse): void {
+  for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) response.setHeader(name, value);
+  response.setHeader('Content-Security-Policy', FRAMING_ONLY_CSP);
+}
+
+/** Header lines for a response written by hand on a raw socket (refused WebSocket upgrades). */
+export function rawSecurityHeaderLines(): string[] {
+  return [...Object.entries(BASE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`), `Content-Security-Policy: ${API_CSP}`, 'Cache-Control: no-store'];
+}
+
+/**
+ * The policy of the few HTML pages the server writes itself (not paired, bad pairing link):
+ * nothing but their one inline style block, allowed by its hash rather than 'unsafe-inline'.
+ */
+export function htmlPageCsp(style: string): string {
+  const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+}
