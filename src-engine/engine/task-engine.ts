@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Deque } from '../channel/deque.js';
 import { createPriorityChannel, type Channel } from '../channel/index.js';
 import type { TaskState } from '../protocol/messages.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
@@ -67,9 +69,14 @@ export class TaskEngine {
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly counters: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  /** Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`. */
-  private readonly announcing = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, RunControl>();
+  /**
+   * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
+   * The value is the wake-up of a worker that dequeued the task early (no promise per task).
+   */
+  private readonly announcing = new Map<string, (() => void) | undefined>();
+  /** Final tasks in the order they became final, for {@link forgetOldest} (O(1) instead of a scan). */
+  private readonly finishOrder = new Deque<TaskRecord>();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Set<EngineListener>();
   private readonly queue: Channel<TaskRecord>;
@@ -84,6 +91,8 @@ export class TaskEngine {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryTaskStore();
     this.onStoreError = options.onStoreError ?? (() => undefined);
+    // Every idle worker waits on this signal: with more than 10 workers, not a leak.
+    setMaxListeners(0, this.stopController.signal);
     // Higher priority first, FIFO among equals; full means refused (submit) or waiting (retries).
     this.queue = createPriorityChannel<TaskRecord>({ capacity: this.capacity, priorityOf: (task) => task.priority });
     this.registerKind(demoKind);
@@ -136,8 +145,7 @@ export class TaskEngine {
     }
     this.tasks.set(task.id, task);
     this.counters.queued++;
-    let announced!: () => void;
-    this.announcing.set(task.id, new Promise<void>((resolve) => (announced = resolve)));
+    this.announcing.set(task.id, undefined);
     try {
       await this.store.save(task);
     } catch (error) {
@@ -148,8 +156,9 @@ export class TaskEngine {
       this.counters.failed--;
       return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
     } finally {
+      const wake = this.announcing.get(task.id);
       this.announcing.delete(task.id);
-      announced();
+      wake?.();
     }
     this.emit({ type: 'taskQueued', task: { ...task } });
     return { ok: true, task };
@@ -200,7 +209,7 @@ export class TaskEngine {
     }
     const run = this.running.get(id);
     if (task.state === 'running' && run) {
-      run.controller.abort(new Error(CANCEL_REASON));
+      run.abort(new Error(CANCEL_REASON));
       await run.done;
       return { ok: true, task };
     }
@@ -253,7 +262,7 @@ export class TaskEngine {
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
-      for (const run of this.running.values()) run.controller.abort(new Error(SHUTDOWN_REASON));
+      for (const run of this.running.values()) run.abort(new Error(SHUTDOWN_REASON));
     }
     clearTimeout(graceTimer);
     await allDone;
@@ -269,8 +278,7 @@ export class TaskEngine {
       } catch {
         return; // stopped
       }
-      const announcing = this.announcing.get(task.id);
-      if (announcing) await announcing;
+      if (this.announcing.has(task.id)) await new Promise<void>((resolve) => this.announcing.set(task.id, resolve));
       // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
       if (task.state !== 'queued' || signal.aborted) continue;
       await this.runTask(task);
@@ -279,10 +287,8 @@ export class TaskEngine {
 
   private async runTask(task: TaskRecord): Promise<void> {
     const kind = this.kinds.get(task.kind);
-    const controller = new AbortController();
-    let finished!: () => void;
-    const done = new Promise<void>((resolve) => (finished = resolve));
-    this.running.set(task.id, { controller, done });
+    const control = new RunControl();
+    this.running.set(task.id, control);
     try {
       task.startedAt = this.now();
       task.statusText = 'Running';
@@ -294,25 +300,27 @@ export class TaskEngine {
         taskId: task.id,
         name: task.name,
         parameters: task.parameters,
-        signal: controller.signal,
+        get signal() {
+          return control.signal;
+        },
         attempt: task.attempt,
-        report: (progress, message) => this.report(task, controller.signal, progress, message),
+        report: (progress, message) => this.report(task, control, progress, message),
       });
-      if (controller.signal.aborted) await this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
+      if (control.aborted) await this.finish(task, 'cancelled', { error: reasonText(control.reason) });
       else await this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
-      if (controller.signal.aborted) await this.finish(task, 'cancelled', { error: reasonText(controller.signal.reason) });
+      if (control.aborted) await this.finish(task, 'cancelled', { error: reasonText(control.reason) });
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) await this.scheduleRetry(task, kind, reasonText(error));
       else await this.finish(task, 'failed', { error: reasonText(error) });
     } finally {
       this.running.delete(task.id);
-      finished();
+      control.settle();
     }
   }
 
-  private report(task: TaskRecord, signal: AbortSignal, progress: number, message?: string): void {
+  private report(task: TaskRecord, control: RunControl, progress: number, message?: string): void {
     // Reports after the end (a handler that ignores its signal) must not resurrect the task.
-    if (task.state !== 'running' || signal.aborted) return;
+    if (task.state !== 'running' || control.aborted) return;
     task.progress = Math.min(100, Math.max(0, Number.isFinite(progress) ? progress : 0));
     if (message !== undefined) task.statusText = message;
     this.store.saveSoon(task);
@@ -376,6 +384,7 @@ export class TaskEngine {
   private recover(task: TaskRecord): void {
     this.tasks.set(task.id, task);
     this.counters[task.state]++;
+    if (FINAL.has(task.state)) this.finishOrder.push(task);
     if (task.state === 'running') {
       if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
         resetForRun(task, task.attempt + 1);
@@ -395,9 +404,13 @@ export class TaskEngine {
   }
 
   private setState(task: TaskRecord, state: TaskState): void {
+    const wasFinal = FINAL.has(task.state);
     this.counters[task.state]--;
     this.counters[state]++;
     task.state = state;
+    if (FINAL.has(state)) this.finishOrder.push(task);
+    // Retried: it leaves the order of finishing (rare, O(history)); it re-enters when it ends again.
+    else if (wasFinal) this.finishOrder.retain((other) => other !== task);
   }
 
   private async forget(doomed: readonly TaskRecord[]): Promise<void> {
@@ -416,17 +429,23 @@ export class TaskEngine {
     for (const [clientId, ids] of byClient) this.emit({ type: 'tasksDeleted', clientId, ids });
   }
 
-  /** Keeps memory and the store bounded: the oldest finished tasks go first, unfinished ones never. */
+  /**
+   * Keeps memory and the store bounded: the tasks that finished first are forgotten first,
+   * unfinished ones never. O(1) per call: the order of finishing is kept, not searched for (a
+   * scan of the task map from its start also walks the holes deleted entries leave, which made
+   * every finish O(history)).
+   */
   private forgetOldest(): void {
     let excess = this.counters.completed + this.counters.failed + this.counters.cancelled - this.historyLimit;
     if (excess <= 0) return;
     const doomed: string[] = [];
-    for (const [id, task] of this.tasks) {
-      if (excess <= 0) break;
-      if (!FINAL.has(task.state)) continue;
-      this.tasks.delete(id);
+    while (excess > 0 && this.finishOrder.length > 0) {
+      const task = this.finishOrder.shift();
+      // Stale: deleted by hand since it finished.
+      if (this.tasks.get(task.id) !== task || !FINAL.has(task.state)) continue;
+      this.tasks.delete(task.id);
       this.counters[task.state]--;
-      doomed.push(id);
+      doomed.push(task.id);
       excess--;
     }
     this.store.delete(doomed).catch(this.onStoreError);
@@ -499,3 +518,44 @@ function toResultText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
+
+/**
+ * Cancellation and completion of one run. The AbortController (costly to make: an EventTarget)
+ * is only made when the handler reads `signal`; until then an abort is a flag and a reason.
+ */
+class RunControl {
+  aborted = false;
+  reason: unknown = undefined;
+  private controller: AbortController | undefined;
+  private donePromise: Promise<void> | undefined;
+  private resolveDone: (() => void) | undefined;
+  private settled = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Settles once the run has ended (its final state announced, or a retry scheduled). */
+  get done(): Promise<void> {
+    if (this.settled) return RESOLVED;
+    return (this.donePromise ??= new Promise<void>((resolve) => (this.resolveDone = resolve)));
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+
+  settle(): void {
+    this.settled = true;
+    this.resolveDone?.();
+  }
+}
+
+const RESOLVED = Promise.resolve();
