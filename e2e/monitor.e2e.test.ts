@@ -134,6 +134,36 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows the LAN share panel only inside the desktop app (window.taskMonitor)', async () => {
+    const plain = await openSession();
+    expect(await plain.page.getByRole('heading', { name: 'Share on LAN' }).count()).toBe(0);
+
+    const context = await browser.newContext();
+    contexts.push(context);
+    // A stand-in for the desktop preload API.
+    await context.addInitScript(`
+      let enabled = false;
+      const state = () => ({ enabled, urls: enabled ? ['http://192.168.1.20:5000'] : [], qrCodeDataUrl: null, pairingRequired: false });
+      window.taskMonitor = Object.freeze({
+        version: '0.1.0', platform: 'linux',
+        showAbout: async () => {},
+        getLanShare: async () => state(),
+        setLanShare: async (on) => { enabled = on; return state(); },
+      });
+    `);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+    const toggle = page.getByLabel('Let other devices on this network open the monitor');
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await page.getByRole('link', { name: 'http://192.168.1.20:5000' }).waitFor();
+    await page.getByText('can see, start and cancel tasks').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('keeps two browser sessions apart', async () => {
     const a = await openSession();
     const b = await openSession();

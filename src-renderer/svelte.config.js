@@ -26,6 +26,8 @@ const config = {
     alias: {
       // The wire contract, shared with the engine. Import *types* only from it.
       $protocol: here('../src-engine/protocol'),
+      // The desktop app's preload API (window.taskMonitor). Types only, too.
+      $desktop: here('../src-main/shared'),
     },
     // A strict policy with a nonce for SvelteKit's inline bootstrap script and styles;
     // `connect-src 'self'` covers the same-origin WebSocket. The desktop app keeps this policy as
