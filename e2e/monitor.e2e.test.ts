@@ -2,6 +2,9 @@
  * The monitor page in a real browser against the real server: the seed's test scenarios
  * (single task, failure, two sessions, page refresh mid-task, server restart).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
@@ -217,38 +220,57 @@ describe.skipIf(!available)('monitor page across a server restart (browser)', ()
   });
 
   it('reconnects by itself and shows the current state', async () => {
-    server = await startServer();
-    const port = server.port;
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    const sessionId = await sessionIdOf(page);
+    // A durable store, so the restarted server knows the session's tasks; one worker, so one waits.
+    const dataDir = mkdtempSync(join(tmpdir(), 'task-monitor-e2e-'));
+    try {
+      server = await startServer({ dataDir, concurrency: 1 });
+      const port = server.port;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(server.url);
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+      const sessionId = await sessionIdOf(page);
 
-    await startTaskFromForm(page, 'Interrupted', 20_000);
-    const interrupted = taskCard(page, 'Interrupted');
-    await page.locator('li.task[data-state="running"]').waitFor();
+      await startTaskFromForm(page, 'Interrupted', 20_000);
+      await page.locator('li.task[data-state="running"]').waitFor();
+      await startTaskFromForm(page, 'Waiting its turn', 1000);
+      await taskCard(page, 'Waiting its turn').waitFor();
 
-    await server.close();
-    server = undefined;
-    await connectionStatus(page).getByText(/^Reconnecting/).waitFor({ timeout: 10_000 });
-    await page.getByTestId('stale-notice').waitFor();
-    expect(await interrupted.getAttribute('data-state')).not.toBe('running');
+      await server.close();
+      server = undefined;
+      await connectionStatus(page).getByText(/^Reconnecting/).waitFor({ timeout: 10_000 });
+      await page.getByTestId('stale-notice').waitFor();
 
-    server = await startServer({ port });
-    // A task created for this session while the page is still away: the page must pick it up.
-    const response = await fetch(`${server.url}/api/task/start`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'After restart', duration: 1000, clientId: sessionId }),
-    });
-    expect(response.status).toBe(200);
+      server = await startServer({ port, dataDir, concurrency: 1 });
+      // A task created for this session while the page is still away: the page must pick it up.
+      const response = await fetch(`${server.url}/api/task/start`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'After restart', duration: 1000, clientId: sessionId }),
+      });
+      expect(response.status).toBe(200);
 
-    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
-    await page.getByTestId('stale-notice').waitFor({ state: 'detached' });
-    await taskCard(page, 'After restart').waitFor();
-    await page.locator('li.task[data-state="completed"]', { hasText: 'After restart' }).waitFor({ timeout: 15_000 });
-    expect(await page.locator('li.task[data-state="running"]').count()).toBe(0);
-    await context.close();
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('stale-notice').waitFor({ state: 'detached' });
+      await taskCard(page, 'After restart').waitFor();
+
+      // What the page shows is what the server has, task by task.
+      const current = server;
+      await eventually(async () => {
+        const list = (await (await fetch(`${current.url}/api/tasks?clientId=${sessionId}`)).json()) as { items: { name: string; state: string }[] };
+        const shown = await page.locator('li.task').evaluateAll((cards) =>
+          cards.map((card) => [card.querySelector('h3')?.textContent ?? '', card.getAttribute('data-state') ?? '']),
+        );
+        expect(shown).toEqual(list.items.map((task) => [task.name, task.state]));
+      }, 20_000);
+      await page.locator('li.task[data-state="completed"]', { hasText: 'Waiting its turn' }).waitFor({ timeout: 20_000 });
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await server?.close();
+      server = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

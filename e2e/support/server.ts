@@ -7,7 +7,7 @@ import { startTaskMonitor, type RunningTaskMonitor } from '../../src-engine/laun
 export const UI_DIR = process.env['E2E_UI_DIR'] ?? fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 /** Starts the server on 127.0.0.1 (a free port unless one is given), serving the built UI. */
-export async function startServer(options: { port?: number; concurrency?: number } = {}): Promise<RunningTaskMonitor> {
+export async function startServer(options: { port?: number; concurrency?: number; dataDir?: string } = {}): Promise<RunningTaskMonitor> {
   if (!existsSync(`${UI_DIR}/handler.js`)) {
     throw new Error(`The UI is not built (${UI_DIR}/handler.js is missing): run \`npm run build:ui\` before the e2e tests`);
   }
@@ -18,6 +18,7 @@ export async function startServer(options: { port?: number; concurrency?: number
     uiDir: UI_DIR,
     logLevel: 'silent',
     graceMs: 200,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   if (!monitor.servesUi) throw new Error('The server did not mount the UI');
   return monitor;
