@@ -124,9 +124,10 @@ describe('WebSocket connections', () => {
         });
       }),
     );
-    expect(Number((await (await fetch(`${server.url}/health`)).json()).activeConnections)).toBe(1000);
+    const activeConnections = async (): Promise<number> => ((await (await fetch(`${server.url}/health`)).json()) as { activeConnections: number }).activeConnections;
+    expect(await activeConnections()).toBe(1000);
     for (const socket of sockets) socket.terminate(); // dropped, no closing handshake
-    await expect.poll(async () => (await (await fetch(`${server.url}/health`)).json()).activeConnections, { timeout: 5000 }).toBe(0);
+    await expect.poll(activeConnections, { timeout: 5000 }).toBe(0);
     // And as many bare TCP connections that never say anything, dropped at once.
     const bare: Socket[] = await Promise.all(
       Array.from({ length: 1000 }, () => new Promise<Socket>((resolve) => {
