@@ -29,8 +29,12 @@ import { secureWebPreferences } from './window-options.js';
 const APP_NAME = 'Background Task Monitor';
 /** electron-builder.yml `appId`; Windows shows notifications only for an app with this id. */
 const APP_USER_MODEL_ID = 'dev.taskmonitor.desktop';
-/** Pairing of LAN devices is not built yet (a later startTaskMonitor option). */
-const PAIRING_AVAILABLE = false;
+/**
+ * Whether devices on the LAN must pair before they get in. True since the engine's access layer
+ * (src-engine/server/access): without credentials only loopback is let in, as the owner; other
+ * devices pair with a one-time code and then hold a device cookie.
+ */
+const PAIRING_AVAILABLE = true;
 
 /** Paths and facts the desktop app is started with. */
 export interface DesktopContext {

@@ -46,6 +46,22 @@ describe('LanShareService', () => {
     });
   });
 
+  it('does not ask when pairing guards the LAN and nothing runs', async () => {
+    const { service, deps } = setup({ pairingAvailable: true });
+    const state = await service.set(true);
+    expect(deps.confirm).not.toHaveBeenCalled();
+    expect(state).toMatchObject({ enabled: true, pairingRequired: true });
+  });
+
+  it('still asks when running tasks would be stopped', async () => {
+    const { service, deps } = setup({
+      pairingAvailable: true,
+      server: { restart: vi.fn(async (host: string) => ({ host, port: 5000, windowUrl: 'http://127.0.0.1:5000', origin: 'http://127.0.0.1:5000' })), address: () => ({ host: '127.0.0.1', port: 5000, windowUrl: '', origin: '' }), counts: () => ({ running: 1, queued: 0 }) },
+    });
+    await service.set(true);
+    expect(deps.confirm).toHaveBeenCalledWith(expect.objectContaining({ detail: 'The server restarts: 1 running task will be stopped.' }));
+  });
+
   it('changes nothing when the user declines', async () => {
     const { service, deps, settings } = setup({ confirm: vi.fn(async () => false) });
     const state = await service.set(true);

@@ -78,6 +78,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** pairingRequired as the page saw it after turning sharing on. */
+function sharedPairingRequired(run: Run): unknown {
+  return (run.events('ipc-set-lan-share')[0] as { result: { pairingRequired: boolean } } | undefined)?.result.pairingRequired;
+}
+
 async function startLongTask(url: string): Promise<void> {
   const response = await fetch(`${url}/api/task/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'long', duration: 30_000 }) });
   expect(response.ok).toBe(true);
@@ -103,7 +108,7 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     if (uiBuilt) expect(page.headers.get('content-type')).toContain('text/html');
 
     expect(run.events('ipc-handle').map((e) => e['channel']).sort()).toEqual(['task-monitor:get-lan-share', 'task-monitor:set-lan-share', 'task-monitor:show-about']);
-    expect(run.events('ipc-get-lan-share')[0]).toEqual({ result: { enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: false } });
+    expect(run.events('ipc-get-lan-share')[0]).toEqual({ result: { enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: true } });
     expect(run.events('ipc-untrusted')[0]!['error']).toMatch(/not the app's own page/);
     const withoutCsp = run.events('headers-without-csp')[0] as { responseHeaders: Record<string, string[]> };
     expect(withoutCsp.responseHeaders['Content-Security-Policy']![0]).toContain(`connect-src 'self' ${url.replace('http', 'ws')}`);
@@ -163,16 +168,17 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 
-  it('shares on the LAN after the warning, on the same port, and stops sharing again', async () => {
+  it('shares on the LAN on the same port (pairing guards it, so idle means no question), and stops sharing again', async () => {
     const run = launch(['--port', '0', '--log-level', 'warn', '--in-memory'], { STUB_LAN_TOGGLE: '1', STUB_DIALOG_RESPONSE: '1' });
     await run.waitFor('page-played');
     const { url } = (await run.waitFor('load-url')) as { url: string };
-    expect(run.events('message-box')[0]).toEqual({ title: 'Share on LAN', message: 'Share Background Task Monitor on your local network?' });
+    expect(run.events('message-box')).toEqual([]);
+    expect(sharedPairingRequired(run)).toBe(true);
     const [on, off] = run.events('ipc-set-lan-share') as { enabled: boolean; result: { enabled: boolean; urls: string[]; qrCodeDataUrl: string | null } }[];
     expect(on!.result.enabled).toBe(true);
     for (const lanUrl of on!.result.urls) expect(lanUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${new URL(url).port}$`));
     if (on!.result.urls.length) expect(on!.result.qrCodeDataUrl).toBe('data:image/png;base64,');
-    expect(off!.result).toEqual({ enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: false });
+    expect(off!.result).toEqual({ enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: true });
     // Same origin throughout: the window was not sent anywhere else, and the server answers there.
     expect(run.events('load-url')).toHaveLength(1);
     expect((await fetch(`${url}/health`)).ok).toBe(true);

@@ -23,8 +23,9 @@ export interface LanShareState {
   /** A QR code of the first address as a `data:image/png` URL, or null. */
   readonly qrCodeDataUrl: string | null;
   /**
-   * Whether devices on the LAN must pair before they can use the monitor. False until pairing
-   * ships: until then anyone on the network can reach the server while sharing is on.
+   * Whether devices on the LAN must pair (one-time code, then a device cookie) before they can
+   * use the monitor. True with the engine's access layer; were it false, anyone on the network
+   * could reach the server while sharing is on.
    */
   readonly pairingRequired: boolean;
   /** Set when the last change did not happen (declined, or the server could not restart). */
