@@ -33,6 +33,8 @@ export class Monitor {
   readonly tasks: TaskStore;
   readonly log = new EventLog();
   readonly connection: LiveConnection;
+  /** Whether the list has been brought up to date over the socket (snapshot or resume) at least once. */
+  synced = $state(false);
   /** Open WebSockets on the server (`GET /health`), or null until known. */
   activeConnections = $state<number | null>(null);
   /** Connection indicator text and tone. */
@@ -160,11 +162,13 @@ export class Monitor {
         break;
       case 'snapshot': {
         this.tasks.applySnapshot(message.data.tasks);
+        this.synced = true;
         const n = message.data.tasks.length;
         this.log.add('info', `Synced ${n} task${n === 1 ? '' : 's'} from the server`);
         break;
       }
       case 'resumed': {
+        this.synced = true;
         const n = message.data.replayed;
         this.log.add('info', n === 0 ? 'Resumed: nothing was missed' : `Resumed: caught up on ${n} missed update${n === 1 ? '' : 's'}`);
         break;
