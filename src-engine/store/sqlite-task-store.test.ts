@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
@@ -111,6 +111,18 @@ describe('SqliteTaskStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'task-store-'));
     dirs.push(dir);
     expect(() => SqliteTaskStore.open(dir)).toThrow(expect.objectContaining({ code: 'ERR_STORE_OPEN' }));
+  });
+
+  it('refuses a second process on the same file with ERR_STORE_LOCKED, and frees it at close', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    // Another live process holds the lock: our parent stands in for it.
+    writeFileSync(`${path}.lock`, String(process.ppid));
+    expect(() => SqliteTaskStore.open(path)).toThrow(expect.objectContaining({ code: 'ERR_STORE_LOCKED' }));
+    writeFileSync(`${path}.lock`, String(process.pid));
+    await store.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    await SqliteTaskStore.open(path).close();
   });
 
   it('rejects saves after close with ERR_STORE_WRITE', async () => {

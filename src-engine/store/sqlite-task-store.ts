@@ -3,13 +3,14 @@ import { dirname } from 'node:path';
 import Database from 'libsql';
 import type { TaskState } from '../protocol/messages.js';
 import type { TaskRecord } from '../engine/task-record.js';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import type { TaskStore } from './task-store.js';
 
 /** A store failure with a stable code; the message says which file and what went wrong. */
 export class StoreError extends Error {
   constructor(
-    readonly code: 'ERR_STORE_OPEN' | 'ERR_STORE_WRITE' | 'ERR_STORE_SCHEMA',
+    readonly code: 'ERR_STORE_OPEN' | 'ERR_STORE_WRITE' | 'ERR_STORE_SCHEMA' | 'ERR_STORE_LOCKED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -68,6 +69,7 @@ export class SqliteTaskStore implements TaskStore {
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
+    private readonly lock: DataDirLock | undefined,
   ) {
     this.upsert = db.prepare(UPSERT);
     this.remove = db.prepare('DELETE FROM tasks WHERE id = ?');
@@ -77,18 +79,33 @@ export class SqliteTaskStore implements TaskStore {
     });
   }
 
-  /** Opens (creating folders and file as needed) and migrates the database at `path`. */
+  /**
+   * Opens (creating folders and file as needed), locks and migrates the database at `path`. One
+   * process at a time: a second one gets ERR_STORE_LOCKED.
+   */
   static open(path: string): SqliteTaskStore {
     let db: Database.Database;
+    let lock: DataDirLock | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') {
+        mkdirSync(dirname(path), { recursive: true });
+        lock = lockDataDir(`${path}.lock`);
+      }
       db = new Database(path);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     } catch (error) {
+      lock?.release();
+      if (error instanceof DataDirLockedError) throw new StoreError('ERR_STORE_LOCKED', error.message, { cause: error });
       throw new StoreError('ERR_STORE_OPEN', `Cannot open the task database at ${path}: ${(error as Error).message}`, { cause: error });
     }
-    migrate(db, path);
-    return new SqliteTaskStore(db, path);
+    try {
+      migrate(db, path);
+    } catch (error) {
+      db.close();
+      lock?.release();
+      throw error;
+    }
+    return new SqliteTaskStore(db, path, lock);
   }
 
   loadAll(): TaskRecord[] {
@@ -119,6 +136,7 @@ export class SqliteTaskStore implements TaskStore {
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
     this.db.close();
+    this.lock?.release();
   }
 
   private scheduleBatch(): Promise<void> {
