@@ -2,7 +2,7 @@ import type { Handle, HandleFetch } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { isValidSessionId, SESSION_COOKIE, SESSION_MAX_AGE_S } from '$lib/session/session-id.js';
-import { apiOrigin, isApiPath } from '$lib/server/api-origin.js';
+import { apiOrigin, forwardedRequest, isApiPath } from '$lib/server/api-origin.js';
 
 /** Gives every browser a session id (cookie `sessionId`), creating one when missing. */
 export const handle: Handle = async ({ event, resolve }) => {
@@ -27,7 +27,10 @@ export const handle: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
-/** Sends server-side `/api/*` and `/health` requests to the API over HTTP (not to SvelteKit's routes). */
+/**
+ * Sends server-side `/api/*` and `/health` requests to the API over HTTP (not to SvelteKit's
+ * routes), with the browser's credentials so the API applies the same access rules as to it.
+ */
 export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   const url = new URL(request.url);
   if (url.origin !== event.url.origin || !isApiPath(url.pathname)) return fetch(request);
@@ -37,5 +40,5 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
     env: { TASK_MONITOR_API_ORIGIN: env['TASK_MONITOR_API_ORIGIN'], TASK_MONITOR_API: env['TASK_MONITOR_API'] },
     dev,
   });
-  return globalThis.fetch(new Request(new URL(url.pathname + url.search, origin), request));
+  return globalThis.fetch(forwardedRequest(request, new URL(url.pathname + url.search, origin), event.request.headers));
 };

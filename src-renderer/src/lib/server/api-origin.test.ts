@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiOrigin, isApiPath, localOrigin } from './api-origin.js';
+import { apiOrigin, forwardedRequest, isApiPath, localOrigin } from './api-origin.js';
 
 describe('isApiPath', () => {
   it('matches the API and health endpoints only', () => {
@@ -32,5 +32,23 @@ describe('apiOrigin', () => {
     ).toBe('http://127.0.0.1:6000');
     expect(apiOrigin({ requestOrigin: 'https://192.168.1.2:5055', socket, env: {}, dev: false })).toBe('http://127.0.0.1:5055');
     expect(apiOrigin({ requestOrigin: 'http://h:5000', socket: undefined, env: {}, dev: false })).toBe('http://h:5000');
+  });
+});
+
+describe('forwardedRequest', () => {
+  it("carries the browser's cookies and authorization to the API", () => {
+    const original = new Request('http://page.test/api/tasks?clientId=c', { headers: { accept: 'application/json' } });
+    const incoming = new Headers({ cookie: 'sessionId=c; device=d', authorization: 'Bearer t' });
+    const forwarded = forwardedRequest(original, new URL('http://127.0.0.1:5000/api/tasks?clientId=c'), incoming);
+    expect(forwarded.url).toBe('http://127.0.0.1:5000/api/tasks?clientId=c');
+    expect(forwarded.method).toBe('GET');
+    expect(forwarded.headers.get('cookie')).toBe('sessionId=c; device=d');
+    expect(forwarded.headers.get('authorization')).toBe('Bearer t');
+    expect(forwarded.headers.get('accept')).toBe('application/json');
+  });
+  it('adds nothing the browser did not send', () => {
+    const forwarded = forwardedRequest(new Request('http://page.test/health'), new URL('http://127.0.0.1:5000/health'), new Headers());
+    expect(forwarded.headers.has('cookie')).toBe(false);
+    expect(forwarded.headers.has('authorization')).toBe(false);
   });
 });

@@ -46,3 +46,17 @@ export function apiOrigin(options: {
   if (options.dev) return new URL(options.env.TASK_MONITOR_API?.trim() || 'http://127.0.0.1:5000').origin;
   return localOrigin(options.socket) ?? options.requestOrigin;
 }
+
+/**
+ * The request to send to the API for a server-side load: same method, path and body, plus the
+ * browser's own credentials (its cookies, e.g. a paired device's, and any Authorization), so the
+ * API judges the load as it would the browser itself rather than as a loopback caller.
+ */
+export function forwardedRequest(request: Request, target: URL, incoming: Headers): Request {
+  const headers = new Headers(request.headers);
+  const cookie = incoming.get('cookie');
+  if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
+  const authorization = incoming.get('authorization');
+  if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
+  return new Request(target, { method: request.method, headers, body: request.body, duplex: 'half' } as RequestInit);
+}
