@@ -13,6 +13,13 @@ import { toTaskDto } from './task-dto.js';
 export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub, journal: SessionJournal): () => void {
   const publish = (sessionId: string, message: ServerMessage): void => hub.publish(sessionId, message, journal.record(sessionId, message));
   return engine.subscribe((event) => {
+    // No socket is open and none ever was: nobody can see or resume this message, so it is only
+    // numbered. Spares REST-only sessions (and tasks whose page is closed) a DTO and a JSON text.
+    const sessionId = event.type === 'tasksDeleted' ? event.clientId : event.task.clientId;
+    if (!journal.isWatched(sessionId) && !hub.has(sessionId)) {
+      journal.skip(sessionId);
+      return;
+    }
     const timestamp = new Date().toISOString();
     if (event.type === 'tasksDeleted') {
       publish(event.clientId, { type: 'tasksDeleted', data: { ids: [...event.ids] }, timestamp });

@@ -51,6 +51,19 @@ describe('SessionJournal', () => {
     expect(seqOf(journal.record('old', message(4)))).toBe(2);
   });
 
+  it('only numbers the messages of a session no socket has opened, and keeps them once one has', () => {
+    const journal = new SessionJournal();
+    expect(journal.isWatched('a')).toBe(false);
+    journal.skip('a');
+    journal.skip('a');
+    expect(journal.currentSeq('a')).toBe(2);
+    journal.watch('a');
+    expect(journal.isWatched('a')).toBe(true);
+    expect(seqOf(journal.record('a', message(3)))).toBe(3);
+    const resumed = journal.resume('a', journal.epoch, 2);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([3]);
+  });
+
   it('keeps memory bounded however many messages a session gets', () => {
     const journal = new SessionJournal({ framesPerSession: 100 });
     for (let n = 1; n <= 10_000; n++) journal.record('a', message(n));

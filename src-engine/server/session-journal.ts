@@ -45,6 +45,32 @@ export class SessionJournal {
     this.maxSessions = options.maxSessions ?? 2000;
   }
 
+  /**
+   * Sessions a socket has opened in this epoch, oldest first (bounded like `sessions`). Only their
+   * messages need frames: a client can only resume from a number it was given on a socket.
+   */
+  private readonly watched = new Set<string>();
+
+  /** From now on, a session's messages are worth keeping (a socket opened for it). */
+  watch(sessionId: string): void {
+    this.watched.delete(sessionId);
+    this.watched.add(sessionId);
+    if (this.watched.size > this.maxSessions) this.watched.delete(this.watched.values().next().value as string);
+  }
+
+  /** Whether a session's messages need serialising and keeping (see {@link watch}). */
+  isWatched(sessionId: string): boolean {
+    return this.watched.has(sessionId);
+  }
+
+  /**
+   * Numbers a message nobody can ask for: a session no socket has opened. The number is taken
+   * (numbers never repeat) but nothing is serialised or kept.
+   */
+  skip(sessionId: string): void {
+    this.counters.set(sessionId, (this.counters.get(sessionId) ?? 0) + 1);
+  }
+
   /** Numbers, serialises and keeps a message for a session; returns the frame to send. */
   record(sessionId: string, message: ServerMessage): Buffer {
     const seq = (this.counters.get(sessionId) ?? 0) + 1;

@@ -20,6 +20,11 @@ export class SocketHub {
     return this.total;
   }
 
+  /** Whether a session has a socket open. */
+  has(sessionId: string): boolean {
+    return this.bySession.has(sessionId);
+  }
+
   /** Registers a socket under its session; it leaves by itself when it closes. */
   add(sessionId: string, socket: WebSocket): void {
     let sockets = this.bySession.get(sessionId);
