@@ -50,6 +50,12 @@ const config = {
         'object-src': ['none'],
       },
     },
+    // Type-check the configs beside the app too (svelte-check follows this tsconfig).
+    typescript: {
+      config(tsconfig) {
+        tsconfig['include'].push('../svelte.config.js', '../vitest.config.ts');
+      },
+    },
     // The whole UI is one page; keep its CSS in the HTML so first paint needs one request.
     inlineStyleThreshold: 16 * 1024,
   },
