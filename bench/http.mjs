@@ -1,0 +1,79 @@
+// 4. HTTP: POST /api/task/start requests/s (autocannon in a child process, bounded duration)
+// against a bare fastify route returning the same JSON.
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import { startTaskMonitor } from '../out/engine/launcher/start-task-monitor.js';
+import { noopKind } from './lib/bench-kinds.mjs';
+import { alternate, Child, emitResult, log, QUICK } from './lib/common.mjs';
+
+const DURATION_S = QUICK ? 3 : 5;
+const ROUNDS = 2;
+const CONNECTIONS = 32;
+const SESSIONS = 100; // the bodies cycle through 100 sessions, as many users would
+
+const bodies = Array.from({ length: SESSIONS }, (_, i) => JSON.stringify({ name: `http bench ${i}`, kind: 'bench-noop', clientId: `http-${i}` }));
+const requests = bodies.map((body) => ({ method: 'POST', path: '/api/task/start', headers: { 'content-type': 'application/json' }, body }));
+
+const runner = new Child('clients/autocannon-runner.mjs');
+let lastDetail = {};
+
+async function load(baseUrl) {
+  const result = await runner.ask({ type: 'load', url: baseUrl, requests, connections: CONNECTIONS, durationSeconds: DURATION_S }, 'loaded', DURATION_S * 1000 + 30_000);
+  if (result.non2xx > 0 || result.errors > 0) log(`  ${result.non2xx} non-2xx, ${result.errors} errors: ${JSON.stringify(result.statusCodes)}`);
+  lastDetail = result;
+  return result;
+}
+
+async function oursRun() {
+  // A no-op kind with the default 8 workers keeps the queue from filling: what is measured is the
+  // request path (validation, access rules, submit, events to the journal), not the work.
+  const monitor = await startTaskMonitor({ port: 0, uiDir: null, logLevel: 'silent', inMemory: true });
+  monitor.engine.registerKind(noopKind);
+  try {
+    const result = await load(monitor.url);
+    if (result.non2xx > 0) throw new Error(`our server refused ${result.non2xx} of ${result.total} requests: ${JSON.stringify(result.statusCodes)}`);
+    return result.requestsPerSecond;
+  } finally {
+    await monitor.close();
+  }
+}
+
+async function bareRun() {
+  const app = Fastify({ logger: false });
+  app.post('/api/task/start', async (request) => ({
+    taskId: randomUUID(),
+    message: 'Task queued successfully',
+    status: 'Queued',
+    timestamp: new Date().toISOString(),
+    clientId: request.body.clientId,
+  }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = app.server.address();
+    return (await load(`http://127.0.0.1:${port}`)).requestsPerSecond;
+  } finally {
+    await app.close();
+  }
+}
+
+try {
+  const result = await alternate({ bare: bareRun, ours: oursRun }, ROUNDS, 'POST /api/task/start');
+  emitResult({
+    rows: [
+      {
+        id: 'http-start',
+        section: 'HTTP',
+        measure: `POST /api/task/start, ${CONNECTIONS} connections, ${DURATION_S} s (req/s)`,
+        ours: result.ours.median,
+        baseline: result.bare.median,
+        baselineName: 'bare fastify route, same JSON',
+        unit: 'req/s',
+        target: { ratio: 0.7 },
+        samples: result,
+        detail: lastDetail,
+      },
+    ],
+  });
+} finally {
+  await runner.stop();
+}
