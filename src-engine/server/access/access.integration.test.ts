@@ -187,6 +187,9 @@ describe('security headers', () => {
     expectHardened((await request(`${monitor.url}/nope`)).headers); // 404
     expectHardened((await request(`${monitor.url}/health`, { headers: { origin: 'http://evil.example' } })).headers); // 403
     expect((await request(`${monitor.url}/health`)).headers['cache-control']).toBe('no-store');
+    // Browsers honour (and accept without a console error) the opener policy on loopback only.
+    expect((await request(`${monitor.url}/health`)).headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect((await request(`${monitor.url}/health`, { headers: { host: `monitor.test:${monitor.port}` } })).headers['cross-origin-opener-policy']).toBeUndefined();
   });
 
   it('are on a refused WebSocket upgrade, written on the raw socket', async () => {

@@ -4,7 +4,7 @@ import type { AccessControl, AccessRequest, Refusal } from './access-control.js'
 import { PAIR_PATH } from './pairing-url.js';
 import { refusalPage } from './refusal-page.js';
 import { setPrincipal } from './request-principal.js';
-import { API_CSP, applyBaseSecurityHeaders, FRAMING_ONLY_CSP } from './security-headers.js';
+import { API_CSP, applyBaseSecurityHeaders, FRAMING_ONLY_CSP, isTrustworthyOrigin } from './security-headers.js';
 
 /** The realm named in WWW-Authenticate (RFC 6750) on 401 answers. */
 const REALM = 'Bearer realm="task-monitor"';
@@ -29,8 +29,8 @@ export function accessRequestOf(request: FastifyRequest): AccessRequest {
  */
 export function installRequestGuard(app: FastifyInstance, access: AccessControl): void {
   app.addHook('onRequest', (request, reply, done) => {
-    applyBaseSecurityHeaders(reply.raw);
     const info = accessRequestOf(request);
+    applyBaseSecurityHeaders(reply.raw, isTrustworthyOrigin(request.headers.host, info.encrypted));
     const boundary = access.checkBoundary(info);
     if (boundary) return refuse(request, reply, boundary);
     if (isPairRequest(request) || isPreflight(request)) return done();

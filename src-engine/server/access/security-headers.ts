@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { hostOf } from './host-allowlist.js';
+import { isLoopbackAddress } from './network-address.js';
 
 /**
  * Headers every response carries, the UI's pages and the API's answers alike: no MIME sniffing
@@ -11,8 +13,14 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cross-Origin-Opener-Policy': 'same-origin',
 });
+
+/**
+ * Isolates our pages from windows of other sites. Browsers honour it only on trustworthy origins
+ * (HTTPS, localhost, loopback) and log a console error for it anywhere else (plain-HTTP LAN
+ * addresses), so it is sent only where it works.
+ */
+const OPENER_POLICY = ['Cross-Origin-Opener-Policy', 'same-origin'] as const;
 
 /**
  * The policy preset on every response before anyone answers it. It restricts nothing but
@@ -24,10 +32,21 @@ export const FRAMING_ONLY_CSP = "frame-ancestors 'none'";
 /** The policy of API answers (JSON, errors): they are data, nothing in them may load or run. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Sets the headers every response gets, on the raw response, so they survive a hijacked (UI) reply. */
-export function applyBaseSecurityHeaders(response: ServerResponse): void {
+/**
+ * Sets the headers every response gets, on the raw response, so they survive a hijacked (UI)
+ * reply. `trustworthyOrigin`: the page is on HTTPS or loopback (see {@link isTrustworthyOrigin}).
+ */
+export function applyBaseSecurityHeaders(response: ServerResponse, trustworthyOrigin = false): void {
   for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) response.setHeader(name, value);
   response.setHeader('Content-Security-Policy', FRAMING_ONLY_CSP);
+  if (trustworthyOrigin) response.setHeader(...OPENER_POLICY);
+}
+
+/** Whether browsers treat the origin of a request as trustworthy (HTTPS, localhost, loopback addresses). */
+export function isTrustworthyOrigin(hostHeader: string | undefined, encrypted: boolean): boolean {
+  if (encrypted) return true;
+  const host = hostHeader === undefined ? undefined : hostOf(hostHeader);
+  return host !== undefined && (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host));
 }
 
 /** Header lines for a response written by hand on a raw socket (refused WebSocket upgrades). */
