@@ -4,7 +4,7 @@ import { socketUrl } from './socket-url.js';
 
 describe('connectionStatus', () => {
   it('labels each phase', () => {
-    expect(connectionStatus('connected', null, 0)).toEqual({ label: 'Connected', tone: 'ok' });
+    expect(connectionStatus('connected', null, 0)).toEqual({ label: 'Connected', phaseLabel: 'Connected', tone: 'ok' });
     expect(connectionStatus('connecting', null, 0).label).toBe('Connecting…');
     expect(connectionStatus('offline', 5000, 0).label).toBe('Offline');
   });
@@ -13,6 +13,10 @@ describe('connectionStatus', () => {
     expect(connectionStatus('waiting', 3000, 0).label).toBe('Reconnecting in 3 s');
     expect(connectionStatus('waiting', 1000, 1000).label).toBe('Reconnecting…');
     expect(connectionStatus('waiting', null, 0).label).toBe('Reconnecting…');
+  });
+  it('keeps the countdown out of the phase label', () => {
+    expect(connectionStatus('waiting', 3000, 0).phaseLabel).toBe('Reconnecting');
+    expect(connectionStatus('waiting', 9000, 0).phaseLabel).toBe('Reconnecting');
   });
 });
 

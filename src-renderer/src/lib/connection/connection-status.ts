@@ -11,6 +11,11 @@ export type ConnectionPhase = 'connecting' | 'connected' | 'waiting' | 'offline'
 export interface ConnectionStatusView {
   /** Short label: `Connected`, `Connecting…`, `Reconnecting in 3 s`, `Offline`. */
   label: string;
+  /**
+   * The label without the ticking countdown (`Reconnecting`), for a live region that should
+   * announce changes of phase, not every second.
+   */
+  phaseLabel: string;
   /** Tone for styling (the label is always shown, never colour alone). */
   tone: 'ok' | 'busy' | 'warn' | 'down';
 }
@@ -19,14 +24,14 @@ export interface ConnectionStatusView {
 export function connectionStatus(phase: ConnectionPhase, retryAt: number | null, now: number): ConnectionStatusView {
   switch (phase) {
     case 'connected':
-      return { label: 'Connected', tone: 'ok' };
+      return { label: 'Connected', phaseLabel: 'Connected', tone: 'ok' };
     case 'connecting':
-      return { label: 'Connecting…', tone: 'busy' };
+      return { label: 'Connecting…', phaseLabel: 'Connecting…', tone: 'busy' };
     case 'offline':
-      return { label: 'Offline', tone: 'down' };
+      return { label: 'Offline', phaseLabel: 'Offline', tone: 'down' };
     case 'waiting': {
       const seconds = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
-      return seconds > 0 ? { label: `Reconnecting in ${seconds} s`, tone: 'warn' } : { label: 'Reconnecting…', tone: 'warn' };
+      return { label: seconds > 0 ? `Reconnecting in ${seconds} s` : 'Reconnecting…', phaseLabel: 'Reconnecting', tone: 'warn' };
     }
   }
 }
