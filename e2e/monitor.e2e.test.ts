@@ -56,6 +56,27 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('works from the keyboard, with a visible focus', async () => {
+    const { page, errors } = await openSession();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Skip to tasks');
+    await page.getByLabel('Task name').focus();
+    await page.keyboard.type('Typed task');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement?.id ?? ""')).toBe('task-duration');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('1000');
+    await page.keyboard.press('Enter');
+    await page.locator('li.task[data-state="completed"]', { hasText: 'Typed task' }).waitFor({ timeout: 15_000 });
+    // Tab onwards to the Ping button: its focus ring is drawn.
+    await page.getByRole('button', { name: 'Ping' }).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Ping');
+    expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
+    expect(errors).toEqual([]);
+  });
+
   it('validates the form inline before sending anything', async () => {
     const { page } = await openSession();
     await page.getByLabel('Task name').fill('   ');
