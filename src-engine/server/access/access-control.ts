@@ -158,8 +158,13 @@ export class AccessControl {
       this.failures.fail(address);
       return { ok: false, refusal: { code: 'INVALID_PAIRING_CODE', message: 'This pairing link is not valid: it may have been used already. Ask for a new one (the server prints it)' } };
     }
+    const cookieName = deviceCookieName(request.localPort);
+    const previousToken = readCookie(single(request.headers.cookie), cookieName);
+    const previous = previousToken === undefined ? undefined : this.devices.authenticate(previousToken, address);
     const { device, token, saved } = await this.devices.pair({ name: describeUserAgent(single(request.headers['user-agent'])), address });
-    return { ok: true, setCookie: deviceCookie(deviceCookieName(request.localPort), token, request.encrypted), device, saved };
+    // The same browser pairing again replaces its old pairing rather than leaving a stale entry.
+    if (previous) await this.devices.revoke(previous.id);
+    return { ok: true, setCookie: deviceCookie(cookieName, token, request.encrypted), device, saved };
   }
 
   /** Writes pending state (device last-seen times). */

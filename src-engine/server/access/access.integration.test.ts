@@ -246,6 +246,7 @@ describe('pairing and tokens (from loopback)', () => {
 
     // A HEAD (link checker, preview bot) must not spend it.
     expect((await request(`${server.url}/pair?code=${code}`, { method: 'HEAD' })).status).toBe(404);
+    expect(server.access.pairing.current).toBe(code);
     const paired = await request(`${server.url}/pair?code=${code}`, { headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Firefox/128.0' } });
     expect(paired.status).toBe(303);
     expect(paired.headers.location).toBe('/');
@@ -265,6 +266,13 @@ describe('pairing and tokens (from loopback)', () => {
     const devices = await getJson(`${server.url}/api/devices`);
     expect(devices.body.items).toEqual([expect.objectContaining({ id: expect.any(String), name: 'Firefox on Android', lastAddress: '127.0.0.1' })]);
     expect(JSON.stringify(devices.body)).not.toContain(cookie.split(';')[0]!.split('=')[1]!);
+
+    // The same browser pairing again replaces its entry instead of adding a second one.
+    const repaired = await request(`${server.url}/pair?code=${server.access.pairing.current}`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(repaired.status).toBe(303);
+    const after = (await getJson(`${server.url}/api/devices`)).body.items as Array<{ id: string }>;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).not.toBe(devices.body.items[0].id);
   });
 
   it('a paired device is not the owner, even on loopback: no device management, no other sessions', async () => {

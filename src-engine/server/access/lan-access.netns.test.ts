@@ -88,11 +88,13 @@ describe.skipIf(!capability.ok && !required)('LAN clients from a network namespa
 
   it('pairing: a wrong code is refused, the right one sets the device cookie once, and the device can then work in its session', async () => {
     const code = monitor.access.pairing.current;
-    const [wrong, paired, reused] = await client([
+    const [head, wrong, paired, reused] = await client([
+      { http: { method: 'HEAD', url: `${base}/pair?code=${code}` } },
       { http: { url: `${base}/pair?code=not-the-code` } },
       { http: { url: `${base}/pair?code=${code}`, headers: { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) Chrome/120.0 Mobile Safari/537.36' } } },
       { http: { url: `${base}/pair?code=${code}` } },
     ]);
+    expect(head.status).toBe(401); // a HEAD neither pairs nor spends the code, nor passes the guard
     expect(wrong).toMatchObject({ status: 401, json: { code: 'INVALID_PAIRING_CODE' } });
     expect(paired.status).toBe(303);
     expect(paired.headers.location).toBe('/');

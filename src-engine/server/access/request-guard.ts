@@ -68,6 +68,8 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
 
 /** `GET /pair?code=...`: admitted without credentials, it checks its code itself. */
 function isPairRequest(request: FastifyRequest): boolean {
+  // GET only: a HEAD of /pair would reach the UI's catch-all route, which must stay guarded.
+  if (request.method !== 'GET') return false;
   return request.url === PAIR_PATH || request.url.startsWith(`${PAIR_PATH}?`);
 }
 
