@@ -109,6 +109,27 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('does not shift the layout while progress ticks', async () => {
+    const { page } = await openSession();
+    await startTaskFromForm(page, 'Steady', 4000);
+    const card = taskCard(page, 'Steady');
+    await page.locator('li.task[data-state="running"]').waitFor();
+    const boxes: string[] = [];
+    let last = -1;
+    await eventually(async () => {
+      const progress = await progressOf(card);
+      if (progress !== last) {
+        last = progress;
+        const box = await card.boundingBox();
+        const counters = await page.locator('[data-counter="running"]').boundingBox();
+        boxes.push(JSON.stringify([box?.x, box?.y, box?.width, box?.height, counters?.x, counters?.y]));
+      }
+      expect(progress).toBeGreaterThanOrEqual(90);
+    }, 15_000, 50);
+    expect(boxes.length).toBeGreaterThan(3);
+    expect(new Set(boxes).size).toBe(1);
+  });
+
   it('shows a failing task with its error', async () => {
     const { page, errors } = await openSession();
     await startTaskFromForm(page, 'Doomed import', 1000, 3);
