@@ -2,7 +2,7 @@ import type { TaskEngine } from '../engine/task-engine.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import type { SessionJournal } from './session-journal.js';
 import type { SocketHub } from './socket-hub.js';
-import { toTaskDto } from './task-dto.js';
+import { isoOf, toTaskDto } from './task-dto.js';
 
 /**
  * Adapts engine events to the wire: `taskQueued` for an accepted task, `taskProgress` for every
@@ -20,7 +20,7 @@ export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub, journa
       journal.skip(sessionId);
       return;
     }
-    const timestamp = new Date().toISOString();
+    const timestamp = isoOf(Date.now());
     if (event.type === 'tasksDeleted') {
       publish(event.clientId, { type: 'tasksDeleted', data: { ids: [...event.ids] }, timestamp });
       return;

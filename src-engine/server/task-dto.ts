@@ -3,7 +3,24 @@ import type { TaskRecord } from '../engine/task-record.js';
 
 /** ISO 8601 UTC, or null, as the original serialised its DateTime? fields. */
 export function isoOrNull(epochMs: number | null): string | null {
-  return epochMs === null ? null : new Date(epochMs).toISOString();
+  return epochMs === null ? null : isoOf(epochMs);
+}
+
+const isoCache = new Map<number, string>();
+
+/**
+ * `new Date(epochMs).toISOString()`, remembered: every message about a task repeats its creation
+ * and start times, and messages sent in the same millisecond share their timestamp, so most
+ * conversions (a quarter of the cost of building a message) are lookups. Bounded: cleared when full.
+ */
+export function isoOf(epochMs: number): string {
+  let iso = isoCache.get(epochMs);
+  if (iso === undefined) {
+    if (isoCache.size >= 4096) isoCache.clear();
+    iso = new Date(epochMs).toISOString();
+    isoCache.set(epochMs, iso);
+  }
+  return iso;
 }
 
 /**
@@ -20,7 +37,7 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     progress: task.progress,
     result: task.result,
     error: task.error,
-    createdAt: new Date(task.createdAt).toISOString(),
+    createdAt: isoOf(task.createdAt),
     startedAt: isoOrNull(task.startedAt),
     completedAt: isoOrNull(task.completedAt),
     clientId: task.clientId,
