@@ -26,6 +26,7 @@ export function currentPairingUrls(source: PairingSource): string[] {
 export function announcePairing(source: PairingSource, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): () => void {
   const { app, access } = source;
   if (access.tokenFile) app.log.info({ tokenFile: access.tokenFile }, `API token (Authorization: Bearer) is in ${access.tokenFile}`);
+  else if (!access.hasApiToken) app.log.info('No API token (in memory, no --token): bearer authentication is off');
   const announce = (): void => {
     const urls = currentPairingUrls(source);
     if (urls.length === 0) {
