@@ -50,7 +50,9 @@ export class HostAllowlist {
     const host = hostOf(hostHeader);
     if (host === undefined) return false;
     if (isIpLiteral(host)) {
-      if (isLoopbackAddress(host) || this.fixedAddresses.has(host)) return true;
+      // 0.0.0.0 and :: reach only this machine (browsers connect to it over loopback): a page can
+      // only be served from there by us, so such a Host cannot be an attacker's rebound name.
+      if (isLoopbackAddress(host) || isWildcardHost(host) || this.fixedAddresses.has(host)) return true;
       if (this.currentAddresses(false).has(host)) return true;
       return this.currentAddresses(true).has(host);
     }

@@ -46,10 +46,10 @@ describe('HostAllowlist', () => {
 
   it('allows loopback names and addresses, the machine name, its interface addresses and configured names only', () => {
     const hosts = list({ allowHosts: ['monitor.lan', '.corp.test', '203.0.113.7'] });
-    for (const host of ['localhost:5000', 'a.b.localhost', '127.0.0.1', '127.8.8.8:1', '[::1]:5000', 'workbench', 'workbench.local:5000', '192.168.1.20:5000', '[fd00::20]:5000', 'monitor.lan', 'x.corp.test', '203.0.113.7']) {
+    for (const host of ['localhost:5000', 'a.b.localhost', '127.0.0.1', '0.0.0.0:5000', '[::]:5000', '127.8.8.8:1', '[::1]:5000', 'workbench', 'workbench.local:5000', '192.168.1.20:5000', '[fd00::20]:5000', 'monitor.lan', 'x.corp.test', '203.0.113.7']) {
       expect(hosts.isAllowed(host), host).toBe(true);
     }
-    for (const host of ['evil.example', 'localhost.evil.example', 'corp.test', 'monitor.lan.evil', '192.168.1.21', '[fd00::21]', '0.0.0.0', 'workbench.evil']) {
+    for (const host of ['evil.example', 'localhost.evil.example', 'corp.test', 'monitor.lan.evil', '192.168.1.21', '[fd00::21]', 'workbench.evil']) {
       expect(hosts.isAllowed(host), host).toBe(false);
     }
   });
