@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage, readTask, stateFromStatus } from './server-messages.js';
+import { parseServerMessage } from './server-messages.js';
 import { running } from '../tasks/test-tasks.js';
 
 const frame = (type: string, data: unknown, extra: Record<string, unknown> = {}) =>
@@ -32,22 +32,5 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(frame('taskProgress', { id: 'a' }))).toBeNull();
     expect(parseServerMessage(frame('taskProgress', { ...running('a', 1), state: 'weird' }))).toBeNull();
     expect(parseServerMessage(new ArrayBuffer(2))).toBeNull();
-  });
-});
-
-describe('readTask', () => {
-  it("fills what the original server's messages leave out", () => {
-    const original = { id: 'a', name: 'n', status: 'Queued', progress: 0, createdAt: '2025-01-01T00:00:00Z', clientId: 'c' };
-    expect(readTask(original)).toMatchObject({ state: 'queued', result: null, error: null, startedAt: null, attempt: 1, kind: 'demo', duration: null });
-  });
-  it('derives the state from the status text when absent', () => {
-    expect(['Queued', 'Running', 'Processing step 3/10', 'Completed', 'Failed', 'Cancelled'].map(stateFromStatus)).toEqual([
-      'queued',
-      'running',
-      'running',
-      'completed',
-      'failed',
-      'cancelled',
-    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { controlTask, fetchActiveConnections, listTasks, startTask } from './tasks-api.js';
+import { running } from './test-tasks.js';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -33,8 +34,8 @@ describe('startTask', () => {
 
 describe('listTasks', () => {
   it('reads items and total, and throws on HTTP errors', async () => {
-    const ok = async () => json(200, { items: [{ id: 'a' }], total: 7 });
-    expect(await listTasks(ok as unknown as typeof fetch, 'c')).toEqual({ items: [{ id: 'a' }], total: 7 });
+    const ok = async () => json(200, { items: [running('a', 10), { id: 'malformed' }], total: 7 });
+    expect(await listTasks(ok as unknown as typeof fetch, 'c')).toEqual({ items: [running('a', 10)], total: 7 });
     const bad = async () => json(500, {});
     await expect(listTasks(bad as unknown as typeof fetch, 'c')).rejects.toThrow(/500/);
   });
@@ -54,8 +55,9 @@ describe('fetchActiveConnections', () => {
 
 describe('controlTask', () => {
   it('posts the session id to the action endpoint and returns the task', async () => {
-    const fetchFn = vi.fn(async () => json(200, { id: 't1', state: 'cancelled' }));
-    expect(await controlTask(fetchFn as unknown as typeof fetch, 't1', 'cancel', 'c')).toEqual({ ok: true, task: { id: 't1', state: 'cancelled' } });
+    const cancelled = { ...running('t1', 30), state: 'cancelled', status: 'Cancelled' };
+    const fetchFn = vi.fn(async () => json(200, cancelled));
+    expect(await controlTask(fetchFn as unknown as typeof fetch, 't1', 'cancel', 'c')).toEqual({ ok: true, task: cancelled });
     const [url, init] = fetchFn.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/api/tasks/t1/cancel');
     expect(JSON.parse(init.body as string)).toEqual({ clientId: 'c' });

@@ -1,5 +1,6 @@
 /** HTTP calls of the UI, all relative to the page's origin. */
 import type { StartTaskRequest, StartTaskResponse, TaskDto } from '../protocol.js';
+import { readTask } from './read-task.js';
 
 /** Outcome of {@link startTask}: the new task's id, or a message to show the person. */
 export type StartTaskOutcome = { ok: true; taskId: string; message: string } | { ok: false; message: string };
@@ -54,8 +55,8 @@ export async function listTasks(fetchFn: typeof fetch, clientId: string, limit =
     headers: { Accept: 'application/json' },
   });
   if (!response.ok) throw new Error(`GET /api/tasks answered HTTP ${response.status}`);
-  const body = (await response.json()) as Partial<TaskPage>;
-  const items = Array.isArray(body.items) ? body.items : [];
+  const body = (await response.json()) as { items?: unknown; total?: unknown };
+  const items = Array.isArray(body.items) ? body.items.map(readTask).filter((task): task is TaskDto => task !== null) : [];
   return { items, total: typeof body.total === 'number' ? body.total : items.length };
 }
 
@@ -93,8 +94,7 @@ export async function controlTask(fetchFn: typeof fetch, id: string, action: Tas
     return { ok: false, message: 'Could not reach the server. Check the connection and try again.' };
   }
   const body = await readJson(response);
-  if (response.ok && typeof body === 'object' && body !== null && typeof (body as { id?: unknown }).id === 'string') {
-    return { ok: true, task: body as TaskDto };
-  }
+  const task = response.ok ? readTask(body) : null;
+  if (task) return { ok: true, task };
   return { ok: false, message: messageOf(body) ?? `The server refused to ${action} the task (HTTP ${response.status}).` };
 }
