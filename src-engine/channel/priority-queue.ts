@@ -58,7 +58,9 @@ export class PriorityQueue<T> implements ItemQueue<T> {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (!this.before(heap[index]!, heap[parent]!)) return;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      const moving = heap[index]!;
+      heap[index] = heap[parent]!;
+      heap[parent] = moving;
       index = parent;
     }
   }
@@ -72,7 +74,9 @@ export class PriorityQueue<T> implements ItemQueue<T> {
       if (left < heap.length && this.before(heap[left]!, heap[first]!)) first = left;
       if (right < heap.length && this.before(heap[right]!, heap[first]!)) first = right;
       if (first === index) return;
-      [heap[index], heap[first]] = [heap[first]!, heap[index]!];
+      const moving = heap[index]!;
+      heap[index] = heap[first]!;
+      heap[first] = moving;
       index = first;
     }
   }

@@ -7,7 +7,7 @@ import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
 import type { ControlResult, SubmitResult } from './engine-results.js';
 import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retry-policy.js';
-import { TaskParameterError, type TaskKind } from './task-kind.js';
+import { TaskParameterError, type TaskContext, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
 
@@ -296,16 +296,7 @@ export class TaskEngine {
       this.setState(task, 'running');
       await this.commit(task);
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
-      const value = await kind.run({
-        taskId: task.id,
-        name: task.name,
-        parameters: task.parameters,
-        get signal() {
-          return control.signal;
-        },
-        attempt: task.attempt,
-        report: (progress, message) => this.report(task, control, progress, message),
-      });
+      const value = await kind.run(new RunContext(task, control, (progress, message) => this.report(task, control, progress, message)));
       if (control.aborted) await this.finish(task, 'cancelled', { error: reasonText(control.reason) });
       else await this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
@@ -517,6 +508,29 @@ function reasonText(reason: unknown): string {
 function toResultText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** What a handler gets: `signal` is made on first read (see {@link RunControl}). */
+class RunContext implements TaskContext<any> {
+  readonly taskId: string;
+  readonly name: string;
+  readonly parameters: any;
+  readonly attempt: number;
+  readonly #control: RunControl;
+  constructor(
+    task: TaskRecord,
+    control: RunControl,
+    readonly report: (progress: number, message?: string) => void,
+  ) {
+    this.taskId = task.id;
+    this.name = task.name;
+    this.parameters = task.parameters;
+    this.attempt = task.attempt;
+    this.#control = control;
+  }
+  get signal(): AbortSignal {
+    return this.#control.signal;
+  }
 }
 
 /**
