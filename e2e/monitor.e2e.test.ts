@@ -209,6 +209,16 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows this machine (the owner) its paired devices and how to pair one', async () => {
+    const { page, errors } = await openSession();
+    const section = page.getByTestId('paired-devices');
+    await section.getByText('No device is paired.').waitFor();
+    await section.getByRole('button', { name: 'Pair a device' }).click();
+    // The test server listens on loopback only: no pairing link, an explanation instead.
+    await section.getByText('The server listens on this machine only').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('keeps two browser sessions apart', async () => {
     const a = await openSession();
     const b = await openSession();
