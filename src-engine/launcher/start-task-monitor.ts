@@ -60,6 +60,12 @@ export interface RunningTaskMonitor {
   /** The access policy: pairing codes (`access.pairing`), paired devices (`access.devices`). */
   readonly access: AccessControl;
   /**
+   * Listens on another address, same port, without stopping anything: open connections and
+   * sockets stay up and tasks keep running (the desktop app's "Share on LAN"). Rejects with a
+   * LaunchError, still listening on the old address, when the new one cannot be used.
+   */
+  rebind(host: string): Promise<void>;
+  /**
    * Graceful shutdown: refuse new tasks, let running ones finish within the grace period (then
    * cancel them), close every socket with 1001 and a reason, stop listening.
    */
@@ -116,14 +122,25 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
   let closing: Promise<void> | undefined;
+  let currentHost = host;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
-    host,
+    get url() {
+      return `http://${currentHost.includes(':') ? `[${currentHost}]` : currentHost}:${boundPort}`;
+    },
+    get host() {
+      return currentHost;
+    },
     port: boundPort,
     engine,
     app,
     servesUi: ui !== undefined,
     access,
+    rebind: async (nextHost) => {
+      if (nextHost === currentHost) return;
+      await relisten(app, currentHost, nextHost, boundPort);
+      // No allowlist change needed: the Host check already accepts every address of this machine.
+      currentHost = nextHost;
+    },
     close: () =>
       (closing ??= (async () => {
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
@@ -131,4 +148,28 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
         await store.close();
       })()),
   };
+}
+
+/**
+ * Moves the listening socket of a running server to another address. Closing the listener stops
+ * only new connections; established ones (and their WebSockets) are untouched, and the same
+ * http.Server listens again at once.
+ */
+async function relisten(app: FastifyInstance, fromHost: string, toHost: string, port: number): Promise<void> {
+  const listen = (host: string) =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      app.server.once('error', onError);
+      app.server.listen({ host, port }, () => {
+        app.server.off('error', onError);
+        resolve();
+      });
+    });
+  app.server.close();
+  try {
+    await listen(toHost);
+  } catch (error) {
+    await listen(fromHost);
+    throw explainListenError(error, toHost, port);
+  }
 }
