@@ -54,3 +54,26 @@ describe('validateTaskForm', () => {
     expect(bad.ok ? null : bad.errors.failAtStep).toMatch(/1 to 10/);
   });
 });
+
+describe('validateTaskForm: priority and attempts', () => {
+  it('sends a priority other than 0 and an explicit attempt budget', () => {
+    expect(validateTaskForm({ ...valid, priority: '5', maxAttempts: 3 })).toEqual({ ok: true, request: { name: 'Report', duration: 5000, priority: 5, maxAttempts: 3 } });
+    expect(validateTaskForm({ ...valid, priority: -10, maxAttempts: '10' })).toMatchObject({ ok: true, request: { priority: -10, maxAttempts: 10 } });
+  });
+
+  it('leaves blanks and priority 0 to the server defaults', () => {
+    expect(validateTaskForm({ ...valid, priority: '0', maxAttempts: '' })).toEqual({ ok: true, request: { name: 'Report', duration: 5000 } });
+    expect(validateTaskForm({ ...valid, priority: null, maxAttempts: null })).toEqual({ ok: true, request: { name: 'Report', duration: 5000 } });
+  });
+
+  it('explains values out of range or not whole', () => {
+    for (const priority of ['11', '-11', '1.5', 'x']) {
+      const result = validateTaskForm({ ...valid, priority });
+      expect(result.ok ? null : result.errors.priority, priority).toBe('Enter a whole number from -10 to 10.');
+    }
+    for (const maxAttempts of ['0', '11', '2.5']) {
+      const result = validateTaskForm({ ...valid, maxAttempts });
+      expect(result.ok ? null : result.errors.maxAttempts, maxAttempts).toBe('Enter a whole number from 1 to 10.');
+    }
+  });
+});

@@ -8,6 +8,10 @@ export interface TaskFormValues {
   duration: string | number | null;
   /** `''` for "never", else a step number 1-10. */
   failAtStep: string;
+  /** Higher runs first, -10 to 10; blank means 0. Number inputs give numbers, as for `duration`. */
+  priority?: string | number | null;
+  /** Runs allowed before a failure is final, 1 to 10; blank means the kind's default. */
+  maxAttempts?: string | number | null;
 }
 
 /** Per-field error messages; a field without a message is valid. */
@@ -15,6 +19,20 @@ export type TaskFormErrors = Partial<Record<keyof TaskFormValues, string>>;
 
 /** Longest accepted task name. */
 export const MAX_NAME_LENGTH = 200;
+
+/** Priorities the server accepts (higher runs first). */
+export const PRIORITY_LIMITS = { min: -10, max: 10 } as const;
+
+/** Attempts the server accepts per task (mirrors the engine's `MAX_ATTEMPTS_LIMIT`). */
+export const ATTEMPT_LIMITS = { min: 1, max: 10 } as const;
+
+/** A whole number from a form field: `null` when blank, `NaN` when not a whole number. */
+function wholeNumber(value: string | number | null | undefined): number | null {
+  const text = value === null || value === undefined ? '' : String(value).trim();
+  if (text === '') return null;
+  const n = Number(text);
+  return Number.isInteger(n) ? n : Number.NaN;
+}
 
 /** The result of {@link validateTaskForm}: either a request to send, or messages to show. */
 export type TaskFormResult = { ok: true; request: Omit<StartTaskRequest, 'clientId'> } | { ok: false; errors: TaskFormErrors };
@@ -40,9 +58,24 @@ export function validateTaskForm(values: TaskFormValues): TaskFormResult {
     else failAtStep = step;
   }
 
+  const priority = wholeNumber(values.priority);
+  if (priority !== null && !(priority >= PRIORITY_LIMITS.min && priority <= PRIORITY_LIMITS.max)) {
+    errors.priority = `Enter a whole number from ${PRIORITY_LIMITS.min} to ${PRIORITY_LIMITS.max}.`;
+  }
+  const maxAttempts = wholeNumber(values.maxAttempts);
+  if (maxAttempts !== null && !(maxAttempts >= ATTEMPT_LIMITS.min && maxAttempts <= ATTEMPT_LIMITS.max)) {
+    errors.maxAttempts = `Enter a whole number from ${ATTEMPT_LIMITS.min} to ${ATTEMPT_LIMITS.max}.`;
+  }
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
-    request: { name, duration, ...(failAtStep === null ? {} : { parameters: { failAtStep } }) },
+    request: {
+      name,
+      duration,
+      ...(failAtStep === null ? {} : { parameters: { failAtStep } }),
+      ...(priority === null || priority === 0 ? {} : { priority }),
+      ...(maxAttempts === null ? {} : { maxAttempts }),
+    },
   };
 }

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   addIfAbsent,
+  addMissing,
   applySnapshot,
-  clearFinished,
+  attemptLabel,
   countTasks,
   describeTransition,
-  isHidden,
+  finishedIds,
   isNotOlder,
   mergeTask,
   placeholderTask,
+  priorityLabel,
   removeTasks,
   sortNewestFirst,
 } from './task-list.js';
@@ -73,11 +75,11 @@ describe('mergeTask', () => {
     expect(list.map((t) => t.id)).toEqual(['old', 'new']);
   });
 
-  it('keeps tasks hidden by a clear mark hidden', () => {
-    const done = task({ id: 'a', state: 'completed', progress: 100, completedAt: T1 });
-    expect(mergeTask([], done, { clearedThrough: T2 })).toEqual([]);
-    expect(mergeTask([], done, { clearedThrough: T0 })).toHaveLength(1);
-    expect(mergeTask([running('a', 90)], done, { clearedThrough: T2 })).toEqual([]);
+  it('applies an ordered update even when it looks like a step back (a manual retry)', () => {
+    const failed = task({ id: 'a', state: 'failed', progress: 30, completedAt: T2, error: 'boom' });
+    const again = task({ id: 'a', state: 'queued' });
+    expect(mergeTask([failed], again)).toEqual([failed]);
+    expect(mergeTask([failed], again, { ordered: true })).toEqual([again]);
   });
 });
 
@@ -112,9 +114,33 @@ describe('applySnapshot', () => {
     expect(next[1]?.progress).toBe(60);
   });
 
-  it('leaves cleared tasks out', () => {
-    const done = task({ id: 'done', state: 'completed', progress: 100, completedAt: T1 });
-    expect(applySnapshot([], [done, running('r', 10)], T2).map((t) => t.id)).toEqual(['r']);
+  it('keeps tasks older than a capped snapshot, and drops newer ones it lacks (deleted)', () => {
+    const old = task({ id: 'old', state: 'failed', createdAt: T0, completedAt: T1 });
+    const deleted = task({ id: 'deleted', state: 'completed', createdAt: T2, completedAt: T2 });
+    const list = sortNewestFirst([old, deleted, running('a', 10)]);
+    const snapshot = [running('a', 20, T1), task({ id: 'b', createdAt: T3 })].map((t) => ({ ...t, createdAt: t.id === 'a' ? T1 : T3 }));
+    expect(applySnapshot(list, snapshot, false).map((t) => t.id)).toEqual(['b', 'a', 'old']);
+    expect(applySnapshot(list, snapshot, true).map((t) => t.id)).toEqual(['b', 'a']);
+  });
+
+  it('empties the list with an empty snapshot', () => {
+    expect(applySnapshot([running('a', 10)], [], false)).toEqual([]);
+  });
+});
+
+describe('addMissing', () => {
+  it('adds only unknown, undeleted tasks, in order, and leaves known ones as they are', () => {
+    const live = running('a', 60);
+    const list = [live];
+    const page = [running('a', 10), task({ id: 'b', createdAt: T3 }), task({ id: 'c', createdAt: '2024-12-31T00:00:00.000Z' }), task({ id: 'gone', createdAt: T2 })];
+    const next = addMissing(list, page, new Set(['gone']));
+    expect(next.map((t) => t.id)).toEqual(['b', 'a', 'c']);
+    expect(next[1]).toBe(live);
+  });
+
+  it('returns the same array when nothing is new', () => {
+    const list = [running('a', 60)];
+    expect(addMissing(list, [running('a', 10)])).toBe(list);
   });
 });
 
@@ -132,31 +158,18 @@ describe('addIfAbsent and removeTasks', () => {
   });
 });
 
-describe('clearFinished', () => {
-  it('removes finished tasks and returns the latest finish as the mark', () => {
+describe('finishedIds', () => {
+  it('lists the finished tasks, of one final state or all', () => {
     const list = sortNewestFirst([
       running('r', 10),
       task({ id: 'c', state: 'completed', completedAt: T2 }),
       task({ id: 'f', state: 'failed', completedAt: T3 }),
+      task({ id: 'x', state: 'cancelled', completedAt: T1 }),
       task({ id: 'q' }),
     ]);
-    const { list: kept, clearedThrough } = clearFinished(list, null);
-    expect(kept.map((t) => t.id).sort()).toEqual(['q', 'r']);
-    expect(clearedThrough).toBe(T3);
-  });
-
-  it('never moves the mark backwards and keeps the array when nothing is finished', () => {
-    const list = [running('r', 10)];
-    const result = clearFinished(list, T3);
-    expect(result.list).toBe(list);
-    expect(result.clearedThrough).toBe(T3);
-  });
-
-  it('isHidden only hides finished tasks up to the mark', () => {
-    expect(isHidden(task({ id: 'a', state: 'completed', completedAt: T1 }), T2)).toBe(true);
-    expect(isHidden(task({ id: 'a', state: 'completed', completedAt: T3 }), T2)).toBe(false);
-    expect(isHidden(running('a', 10), T3)).toBe(false);
-    expect(isHidden(task({ id: 'a', state: 'completed', completedAt: T1 }), null)).toBe(false);
+    expect(finishedIds(list).sort()).toEqual(['c', 'f', 'x']);
+    expect(finishedIds(list, 'failed')).toEqual(['f']);
+    expect(finishedIds(list, 'running')).toEqual([]);
   });
 });
 
@@ -196,5 +209,19 @@ describe('describeTransition', () => {
     expect(describeTransition(retrying, { ...running('a', 0), name: 'A', attempt: 2, maxAttempts: 3 })).toBe(
       'Task "A" started (attempt 2/3)',
     );
+  });
+});
+
+describe('attemptLabel and priorityLabel', () => {
+  it('shows attempts only for tasks that may run, or ran, more than once', () => {
+    expect(attemptLabel(task({ id: 'a' }))).toBeNull();
+    expect(attemptLabel(task({ id: 'a', maxAttempts: 3 }))).toBe('attempt 1/3');
+    expect(attemptLabel(task({ id: 'a', attempt: 2, maxAttempts: 3 }))).toBe('attempt 2/3');
+    expect(attemptLabel(task({ id: 'a', attempt: 2, maxAttempts: 1 }))).toBe('attempt 2');
+  });
+  it('shows a priority other than 0 with its sign', () => {
+    expect(priorityLabel(task({ id: 'a' }))).toBeNull();
+    expect(priorityLabel(task({ id: 'a', priority: 5 }))).toBe('priority +5');
+    expect(priorityLabel(task({ id: 'a', priority: -2 }))).toBe('priority -2');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The session's task list as plain, immutable data: merging server messages into it, snapshots,
- * clearing finished tasks and counting by state. Every function is pure and returns the same
- * array when nothing changed, so a `$state.raw` holder re-renders only on real changes.
+ * deletions and counting by state. Every function is pure and returns the same array when
+ * nothing changed, so a `$state.raw` holder re-renders only on real changes.
  */
 import type { TaskDto, TaskState } from '../protocol.js';
 
@@ -81,8 +81,6 @@ function sameTask(a: TaskDto, b: TaskDto): boolean {
 
 /** Options of {@link mergeTask}. */
 export interface MergeOptions {
-  /** The "clear finished" mark: finished tasks up to it stay hidden. */
-  clearedThrough?: string | null;
   /**
    * The update is known to be the newest (it came in sequence-number order after what the list
    * holds), so it applies even when it looks like a step back, e.g. a manual retry that takes a
@@ -93,19 +91,13 @@ export interface MergeOptions {
 
 /**
  * Merges one task (from `taskQueued`, `taskProgress` or a start response) into the list: added if
- * new, replaced if newer, else ignored. Returns `list` itself when unchanged. Tasks hidden by
- * {@link clearFinished} (finished at or before `clearedThrough`) stay hidden.
+ * new, replaced if newer, else ignored. Returns `list` itself when unchanged.
  */
 export function mergeTask(list: TaskList, incoming: TaskDto, options: MergeOptions = {}): TaskList {
-  const clearedThrough = options.clearedThrough ?? null;
   const index = list.findIndex((task) => task.id === incoming.id);
-  if (index < 0) {
-    if (isHidden(incoming, clearedThrough)) return list;
-    return insertSorted(list, incoming);
-  }
+  if (index < 0) return insertSorted(list, incoming);
   const current = list[index]!;
   if (sameTask(incoming, current) || (!options.ordered && !isNotOlder(incoming, current))) return list;
-  if (isHidden(incoming, clearedThrough)) return list.filter((task) => task.id !== incoming.id);
   if (incoming.createdAt !== current.createdAt) {
     // Only a placeholder's (client clock) createdAt differs from the server's: re-place it.
     return insertSorted(list.filter((task) => task.id !== incoming.id), incoming);
@@ -129,21 +121,41 @@ export function addIfAbsent(list: TaskList, task: TaskDto): TaskList {
 }
 
 /**
- * Brings the list up to date with a `snapshot`: the server's view of the session (its newest
- * tasks) as of the latest sequence number, so newer than anything the page holds. It replaces
- * the list, keeping the objects of unchanged tasks (no needless re-rendering) and the
- * "clear finished" mark.
+ * Adds the tasks of a list page (`GET /api/tasks`, e.g. older tasks matching a search) that the
+ * list does not have yet. Tasks it has are left alone: its copy came live and is at least as new
+ * as a page read over HTTP. Ids in `gone` (deleted) are not brought back.
  */
-export function applySnapshot(list: TaskList, snapshot: readonly TaskDto[], clearedThrough: string | null = null): TaskList {
+export function addMissing(list: TaskList, page: readonly TaskDto[], gone: ReadonlySet<string> = new Set()): TaskList {
+  const have = new Set(list.map((task) => task.id));
+  const fresh = page.filter((task) => !have.has(task.id) && !gone.has(task.id));
+  if (fresh.length === 0) return list;
+  return sortNewestFirst(dedupe([...list, ...fresh]));
+}
+
+function dedupe(tasks: readonly TaskDto[]): TaskDto[] {
+  const seen = new Set<string>();
+  return tasks.filter((task) => (seen.has(task.id) ? false : (seen.add(task.id), true)));
+}
+
+/**
+ * Brings the list up to date with a `snapshot`: the server's view of the session's newest tasks
+ * as of the latest sequence number, so newer than anything the page holds. It replaces the list,
+ * keeping the objects of unchanged tasks (no needless re-rendering).
+ *
+ * A `complete` snapshot holds every task of the session. Otherwise it holds only the newest ones
+ * (the server caps it), and the list's tasks older than its oldest (loaded earlier, e.g. by a
+ * search) are kept: the snapshot says nothing about them.
+ */
+export function applySnapshot(list: TaskList, snapshot: readonly TaskDto[], complete = true): TaskList {
   const byId = new Map(list.map((task) => [task.id, task]));
-  const next = sortNewestFirst(
-    snapshot
-      .filter((task) => !isHidden(task, clearedThrough))
-      .map((task) => {
-        const current = byId.get(task.id);
-        return current && sameTask(task, current) ? current : task;
-      }),
-  );
+  const fresh = sortNewestFirst(dedupe(snapshot)).map((task) => {
+    const current = byId.get(task.id);
+    return current && sameTask(task, current) ? current : task;
+  });
+  const oldest = fresh.at(-1);
+  const inSnapshot = new Set(fresh.map((task) => task.id));
+  const older = complete || oldest === undefined ? [] : list.filter((task) => compareNewestFirst(task, oldest) > 0 && !inSnapshot.has(task.id));
+  const next = older.length === 0 ? fresh : [...fresh, ...older];
   return next.length === list.length && next.every((task, i) => task === list[i]) ? list : next;
 }
 
@@ -154,41 +166,12 @@ export function removeTasks(list: TaskList, ids: readonly string[]): TaskList {
   return next.length === list.length ? list : next;
 }
 
-/** When a finished task finished (its `completedAt`, else its `createdAt`), in epoch ms. */
-function finishedAt(task: TaskDto): number {
-  return time(task.completedAt) ?? time(task.createdAt) ?? 0;
-}
-
 /**
- * Whether a task is hidden by an earlier "clear finished": finished, and finished no later than
- * the `clearedThrough` mark (an ISO time, server clock). Unfinished tasks are never hidden.
+ * The ids of the list's finished tasks (of one final state, or all of them): what "clear
+ * finished" deletes of what the page holds.
  */
-export function isHidden(task: TaskDto, clearedThrough: string | null): boolean {
-  if (clearedThrough === null || !isFinal(task.state)) return false;
-  const mark = time(clearedThrough);
-  return mark !== null && finishedAt(task) <= mark;
-}
-
-/**
- * Removes finished tasks from the view. Returns the new list and the new `clearedThrough` mark
- * (the latest finish time among the removed tasks, server clock), which keeps them hidden when a
- * snapshot or a reload brings them back. The mark never moves backwards.
- */
-export function clearFinished(list: TaskList, clearedThrough: string | null = null): { list: TaskList; clearedThrough: string | null } {
-  let mark = time(clearedThrough);
-  const kept: TaskDto[] = [];
-  for (const task of list) {
-    if (isFinal(task.state)) {
-      const at = finishedAt(task);
-      if (mark === null || at > mark) mark = at;
-    } else {
-      kept.push(task);
-    }
-  }
-  return {
-    list: kept.length === list.length ? list : kept,
-    clearedThrough: mark === null ? null : new Date(mark).toISOString(),
-  };
+export function finishedIds(list: TaskList, state: TaskState | null = null): string[] {
+  return list.filter((task) => isFinal(task.state) && (state === null || task.state === state)).map((task) => task.id);
 }
 
 /** Counts the tasks by state. */
@@ -252,4 +235,19 @@ export function describeTransition(previous: TaskDto | undefined, next: TaskDto)
     case 'cancelled':
       return `Task ${name} cancelled`;
   }
+}
+
+/**
+ * `attempt k/max` for a task that may run more than once or already did, else `null`. A task
+ * re-run after an interruption can be past its budget (the engine allows such re-runs): then
+ * only `attempt k`.
+ */
+export function attemptLabel(task: TaskDto): string | null {
+  if (task.maxAttempts <= 1 && task.attempt <= 1) return null;
+  return task.attempt > task.maxAttempts ? `attempt ${task.attempt}` : `attempt ${task.attempt}/${task.maxAttempts}`;
+}
+
+/** `priority +3` / `priority -2` for a task that does not have the default priority 0, else `null`. */
+export function priorityLabel(task: TaskDto): string | null {
+  return task.priority === 0 ? null : `priority ${task.priority > 0 ? '+' : ''}${task.priority}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { controlTask, fetchActiveConnections, listTasks, startTask } from './tasks-api.js';
+import { clearFinishedTasks, controlTask, deleteTask, fetchActiveConnections, listTasks, listUrl, startTask } from './tasks-api.js';
 import { running } from './test-tasks.js';
 
 const json = (status: number, body: unknown) =>
@@ -65,5 +65,50 @@ describe('controlTask', () => {
   it('returns the refusal message', async () => {
     const refused = async () => json(409, { code: 'INVALID_STATE', message: 'Cannot retry a running task', status: 'Error' });
     expect(await controlTask(refused as unknown as typeof fetch, 't1', 'retry', 'c')).toEqual({ ok: false, message: 'Cannot retry a running task' });
+  });
+});
+
+describe('listUrl', () => {
+  it('asks for a page of the session, filtered when asked', () => {
+    expect(listUrl('c 1')).toBe('/api/tasks?clientId=c+1&limit=200');
+    expect(listUrl('c', { limit: 50, offset: 100, state: 'failed', q: '  Report ' })).toBe('/api/tasks?clientId=c&limit=50&offset=100&state=failed&q=Report');
+    expect(listUrl('c', { state: null, q: '   ' })).toBe('/api/tasks?clientId=c&limit=200');
+  });
+});
+
+describe('deleteTask', () => {
+  it('sends DELETE with the session id', async () => {
+    const fetchFn = vi.fn(async () => json(200, running('t 1', 100)));
+    expect(await deleteTask(fetchFn as unknown as typeof fetch, 't 1', 'c')).toEqual({ ok: true, deleted: 1 });
+    const [url, init] = fetchFn.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/tasks/t%201?clientId=c');
+    expect(init.method).toBe('DELETE');
+  });
+  it('counts a task that is already gone as deleted', async () => {
+    const gone = async () => json(404, { code: 'NOT_FOUND', message: 'No task with id t1 in this session', status: 'Error' });
+    expect(await deleteTask(gone as unknown as typeof fetch, 't1', 'c')).toEqual({ ok: true, deleted: 0 });
+  });
+  it('returns the refusal message, or explains a network failure', async () => {
+    const refused = async () => json(409, { code: 'INVALID_STATE', message: 'Cannot delete a running task', status: 'Error' });
+    expect(await deleteTask(refused as unknown as typeof fetch, 't1', 'c')).toEqual({ ok: false, message: 'Cannot delete a running task' });
+    const down = async () => {
+      throw new TypeError('fetch failed');
+    };
+    expect(await deleteTask(down as unknown as typeof fetch, 't1', 'c')).toMatchObject({ ok: false, message: expect.stringContaining('reach') });
+  });
+});
+
+describe('clearFinishedTasks', () => {
+  it('deletes the finished tasks of the session, of one state when asked', async () => {
+    const fetchFn = vi.fn(async () => json(200, { deleted: 4 }));
+    expect(await clearFinishedTasks(fetchFn as unknown as typeof fetch, 'c')).toEqual({ ok: true, deleted: 4 });
+    expect(await clearFinishedTasks(fetchFn as unknown as typeof fetch, 'c', 'failed')).toEqual({ ok: true, deleted: 4 });
+    const urls = fetchFn.mock.calls.map((call) => (call as unknown as [string])[0]);
+    expect(urls).toEqual(['/api/tasks?clientId=c', '/api/tasks?clientId=c&state=failed']);
+    expect((fetchFn.mock.calls[0] as unknown as [string, RequestInit])[1].method).toBe('DELETE');
+  });
+  it('returns the refusal message', async () => {
+    const refused = async () => json(400, { code: 'SESSION_REQUIRED', message: 'Say whose tasks these are', status: 'Error' });
+    expect(await clearFinishedTasks(refused as unknown as typeof fetch, '')).toEqual({ ok: false, message: 'Say whose tasks these are' });
   });
 });

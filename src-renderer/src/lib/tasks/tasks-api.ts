@@ -1,9 +1,11 @@
 /** HTTP calls of the UI, all relative to the page's origin. */
-import type { StartTaskRequest, StartTaskResponse, TaskDto } from '../protocol.js';
+import type { StartTaskRequest, StartTaskResponse, TaskDto, TaskState } from '../protocol.js';
 import { readTask } from './read-task.js';
 
 /** Outcome of {@link startTask}: the new task's id, or a message to show the person. */
 export type StartTaskOutcome = { ok: true; taskId: string; message: string } | { ok: false; message: string };
+
+const UNREACHABLE = 'Could not reach the server. Check the connection and try again.';
 
 async function readJson(response: Response): Promise<unknown> {
   try {
@@ -34,7 +36,7 @@ export async function startTask(fetchFn: typeof fetch, request: StartTaskRequest
       body: JSON.stringify(request),
     });
   } catch {
-    return { ok: false, message: 'Could not reach the server. Check the connection and try again.' };
+    return { ok: false, message: UNREACHABLE };
   }
   const body = (await readJson(response)) as Partial<StartTaskResponse> | null;
   if (response.ok && body && typeof body.taskId === 'string' && body.taskId !== '' && body.status !== 'Error') {
@@ -49,11 +51,31 @@ export interface TaskPage {
   total: number;
 }
 
-/** `GET /api/tasks?clientId=…&limit=…`: the session's tasks, newest first. Throws on failure. */
-export async function listTasks(fetchFn: typeof fetch, clientId: string, limit = 200): Promise<TaskPage> {
-  const response = await fetchFn(`/api/tasks?clientId=${encodeURIComponent(clientId)}&limit=${limit}`, {
-    headers: { Accept: 'application/json' },
-  });
+/** What {@link listTasks} asks for: a page of the session's tasks, optionally filtered. */
+export interface ListQuery {
+  limit?: number;
+  offset?: number;
+  state?: TaskState | null;
+  /** Name contains this (case-insensitive); blank means any. */
+  q?: string;
+}
+
+/** The `GET /api/tasks` URL for a session and query. */
+export function listUrl(clientId: string, query: ListQuery = {}): string {
+  const params = new URLSearchParams({ clientId, limit: String(query.limit ?? 200) });
+  if (query.offset) params.set('offset', String(query.offset));
+  if (query.state) params.set('state', query.state);
+  const q = query.q?.trim() ?? '';
+  if (q !== '') params.set('q', q);
+  return `/api/tasks?${params.toString()}`;
+}
+
+/**
+ * `GET /api/tasks?clientId=…&limit=…[&state=…&q=…&offset=…]`: the session's tasks, newest first,
+ * and how many match in all. Throws on failure.
+ */
+export async function listTasks(fetchFn: typeof fetch, clientId: string, query: ListQuery = {}): Promise<TaskPage> {
+  const response = await fetchFn(listUrl(clientId, query), { headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(`GET /api/tasks answered HTTP ${response.status}`);
   const body = (await response.json()) as { items?: unknown; total?: unknown };
   const items = Array.isArray(body.items) ? body.items.map(readTask).filter((task): task is TaskDto => task !== null) : [];
@@ -91,10 +113,54 @@ export async function controlTask(fetchFn: typeof fetch, id: string, action: Tas
       body: JSON.stringify({ clientId }),
     });
   } catch {
-    return { ok: false, message: 'Could not reach the server. Check the connection and try again.' };
+    return { ok: false, message: UNREACHABLE };
   }
   const body = await readJson(response);
   const task = response.ok ? readTask(body) : null;
   if (task) return { ok: true, task };
   return { ok: false, message: messageOf(body) ?? `The server refused to ${action} the task (HTTP ${response.status}).` };
+}
+
+/** Outcome of {@link deleteTask} and {@link clearFinishedTasks}. */
+export type DeleteOutcome = { ok: true; deleted: number } | { ok: false; message: string };
+
+/**
+ * `DELETE /api/tasks/:id`: forgets one finished task of the session. A task the server does not
+ * know (404: deleted meanwhile, e.g. from another tab) counts as deleted (`deleted: 0`); a
+ * refusal (409 while it is not finished) and network failures become `{ ok: false, message }`.
+ */
+export async function deleteTask(fetchFn: typeof fetch, id: string, clientId: string): Promise<DeleteOutcome> {
+  let response: Response;
+  try {
+    response = await fetchFn(`/api/tasks/${encodeURIComponent(id)}?clientId=${encodeURIComponent(clientId)}`, {
+      method: 'DELETE',
+      headers: { Accept: 'application/json' },
+    });
+  } catch {
+    return { ok: false, message: UNREACHABLE };
+  }
+  if (response.ok) return { ok: true, deleted: 1 };
+  if (response.status === 404) return { ok: true, deleted: 0 };
+  return { ok: false, message: messageOf(await readJson(response)) ?? `The server refused to delete the task (HTTP ${response.status}).` };
+}
+
+/**
+ * `DELETE /api/tasks?clientId=…[&state=…]`: forgets the session's finished tasks (of one final
+ * state, or all) on the server; answers how many.
+ */
+export async function clearFinishedTasks(fetchFn: typeof fetch, clientId: string, state: TaskState | null = null): Promise<DeleteOutcome> {
+  const params = new URLSearchParams({ clientId });
+  if (state) params.set('state', state);
+  let response: Response;
+  try {
+    response = await fetchFn(`/api/tasks?${params.toString()}`, { method: 'DELETE', headers: { Accept: 'application/json' } });
+  } catch {
+    return { ok: false, message: UNREACHABLE };
+  }
+  const body = await readJson(response);
+  if (response.ok) {
+    const deleted = typeof body === 'object' && body !== null ? (body as { deleted?: unknown }).deleted : undefined;
+    return { ok: true, deleted: typeof deleted === 'number' ? deleted : 0 };
+  }
+  return { ok: false, message: messageOf(body) ?? `The server refused to clear the finished tasks (HTTP ${response.status}).` };
 }

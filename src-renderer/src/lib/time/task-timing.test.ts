@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elapsed, formatDuration, remaining } from './task-timing.js';
+import { elapsed, formatDuration, remaining, retryIn } from './task-timing.js';
 import { running, task } from '../tasks/test-tasks.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -59,5 +59,21 @@ describe('remaining', () => {
   it('is 0 for finished tasks and never negative', () => {
     expect(remaining(task({ id: 'a', state: 'completed' }), 0)).toBe(0);
     expect(remaining(running('a', 50, start), at('2025-01-01T00:01:00.000Z'), at('2025-01-01T00:00:01.000Z'))).toBe(0);
+  });
+});
+
+describe('retryIn', () => {
+  const waiting = task({ id: 'w', retryAt: '2025-01-01T00:00:10.000Z', attempt: 2, maxAttempts: 3 });
+  it('counts whole seconds up to the retry, then 0', () => {
+    expect(retryIn(waiting, at('2025-01-01T00:00:07.500Z'))).toBe(3);
+    expect(retryIn(waiting, at('2025-01-01T00:00:09.999Z'))).toBe(1);
+    expect(retryIn(waiting, at('2025-01-01T00:00:12.000Z'))).toBe(0);
+  });
+  it('is null for tasks not waiting to retry', () => {
+    expect(retryIn(task({ id: 'q' }), 0)).toBeNull();
+    expect(retryIn({ ...running('r', 10), retryAt: '2025-01-01T00:00:10.000Z' }, 0)).toBeNull();
+  });
+  it('adds the wait to the time left of a task waiting to retry', () => {
+    expect(remaining(waiting, at('2025-01-01T00:00:08.000Z'))).toBe(5000 + 2000);
   });
 });

@@ -56,7 +56,10 @@ export function elapsed(task: TaskDto, now: number): Elapsed {
  * progress, the requested `duration` (if the kind has one) stands in. Finished tasks need 0.
  */
 export function remaining(task: TaskDto, now: number, progressAt: number | null = null): number | null {
-  if (task.state === 'queued') return task.duration;
+  if (task.state === 'queued') {
+    const wait = retryIn(task, now);
+    return task.duration === null ? null : task.duration + (wait === null ? 0 : wait * 1000);
+  }
   if (task.state !== 'running') return 0;
   const started = time(task.startedAt);
   const p = task.progress;
@@ -67,4 +70,14 @@ export function remaining(task: TaskDto, now: number, progressAt: number | null 
   const spent = Math.max(1, reachedAt - started);
   const total = (spent * 100) / p;
   return Math.max(0, started + total - now);
+}
+
+/**
+ * Whole seconds (rounded up) until a task waiting out a retry backoff goes back into the queue,
+ * 0 once due; `null` when it is not waiting to retry.
+ */
+export function retryIn(task: TaskDto, now: number): number | null {
+  if (task.state !== 'queued' || task.retryAt === null) return null;
+  const at = time(task.retryAt);
+  return at === null ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
