@@ -51,6 +51,8 @@ const CANCEL_REASON = 'Cancelled by request';
 const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
 const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
+/** Ticks kept while `Running` is being made durable; more are merged into the last. */
+const MAX_HELD_TICKS = 64;
 
 /**
  * Queues tasks through a bounded channel to a pool of workers and tells listeners about every
@@ -285,28 +287,49 @@ export class TaskEngine {
     }
   }
 
+  /**
+   * Runs one task in a worker's slot. The worker does not wait for the store: `Running` and the
+   * final state are announced once durable (in order, as the store's batches complete), while the
+   * handler already runs and the worker moves on. So the store writes in big batches instead of
+   * one small commit per state change per worker, which capped a persistent engine at
+   * `concurrency / (2 × commit time)` tasks per second. The run settles (`cancel` and `stop` wait
+   * for it) once its end is durable and announced.
+   */
   private async runTask(task: TaskRecord): Promise<void> {
     const kind = this.kinds.get(task.kind);
     const control = new RunControl();
     this.running.set(task.id, control);
+    let ended: Promise<void>;
     try {
       task.startedAt = this.now();
       task.statusText = 'Running';
       task.progress = 0;
       this.setState(task, 'running');
-      await this.commit(task);
+      const announced = this.commit(task, () => this.announceRunning(control));
+      // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
+      if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
       const value = await kind.run(new RunContext(task, control, (progress, message) => this.report(task, control, progress, message)));
-      if (control.aborted) await this.finish(task, 'cancelled', { error: reasonText(control.reason) });
-      else await this.finish(task, 'completed', { result: toResultText(value) });
+      if (control.aborted) ended = this.finish(task, 'cancelled', { error: reasonText(control.reason) });
+      else ended = this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
-      if (control.aborted) await this.finish(task, 'cancelled', { error: reasonText(control.reason) });
-      else if (kind && task.attempt < task.maxAttempts && !this.stopping) await this.scheduleRetry(task, kind, reasonText(error));
-      else await this.finish(task, 'failed', { error: reasonText(error) });
-    } finally {
+      if (control.aborted) ended = this.finish(task, 'cancelled', { error: reasonText(control.reason) });
+      else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
+      else ended = this.finish(task, 'failed', { error: reasonText(error) });
+    }
+    const settle = (): void => {
       this.running.delete(task.id);
       control.settle();
-    }
+    };
+    ended.then(settle, settle);
+  }
+
+  /** `Running` is out: the ticks held back meanwhile follow it, in order; later ones go out at once. */
+  private announceRunning(control: RunControl): void {
+    control.announced = true;
+    const held = control.held;
+    control.held = undefined;
+    if (held) for (const snapshot of held) this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: false });
   }
 
   private report(task: TaskRecord, control: RunControl, progress: number, message?: string): void {
@@ -315,7 +338,15 @@ export class TaskEngine {
     task.progress = Math.min(100, Math.max(0, Number.isFinite(progress) ? progress : 0));
     if (message !== undefined) task.statusText = message;
     this.store.saveSoon(task);
-    this.emit({ type: 'taskUpdated', task, stateChanged: false });
+    if (control.announced) {
+      this.emit({ type: 'taskUpdated', task, stateChanged: false });
+      return;
+    }
+    // Not before `Running` itself is out (see announceRunning). A handler that reports in a tight
+    // loop meanwhile has its excess ticks merged into the last one held.
+    const held = (control.held ??= []);
+    if (held.length < MAX_HELD_TICKS) held.push({ ...task });
+    else held[held.length - 1] = { ...task };
   }
 
   /** A failed run with attempts left: wait out the backoff in state queued, then re-enter the queue. */
@@ -360,8 +391,12 @@ export class TaskEngine {
     this.forgetOldest();
   }
 
-  /** Makes the current state durable, then announces it (a snapshot, as later changes may follow). */
-  private async commit(task: TaskRecord): Promise<void> {
+  /**
+   * Makes the current state durable, then announces it (a snapshot, as later changes may follow)
+   * and runs `then`. Commits announce in the order they were made: the store's batches complete in
+   * order, and those of one batch in the order they joined it.
+   */
+  private async commit(task: TaskRecord, then?: () => void): Promise<void> {
     const snapshot = { ...task };
     try {
       await this.store.save(task);
@@ -369,6 +404,7 @@ export class TaskEngine {
       this.onStoreError(error);
     }
     this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
+    then?.();
   }
 
   /** Recovers one stored task at start. */
@@ -539,6 +575,10 @@ class RunContext implements TaskContext<any> {
  */
 class RunControl {
   aborted = false;
+  /** `Running` has been announced (ticks may go out). */
+  announced = false;
+  /** Ticks reported before `Running` was announced, as snapshots. */
+  held: TaskRecord[] | undefined = undefined;
   reason: unknown = undefined;
   private controller: AbortController | undefined;
   private donePromise: Promise<void> | undefined;
