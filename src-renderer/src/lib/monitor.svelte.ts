@@ -2,16 +2,26 @@
  * The monitor page's state: the session, its tasks, the live connection, the event log and the
  * server's connection count, wired together. Components read it; only its methods change it.
  */
-import type { ServerMessage, StartTaskRequest, TaskDto } from './protocol.js';
+import type { ServerMessage, StartTaskRequest, TaskDto, TaskState } from './protocol.js';
 import { LiveConnection } from './connection/live-connection.svelte.js';
 import { connectionStatus } from './connection/connection-status.js';
 import { admit, resumePoint, START, type StreamPosition } from './connection/message-order.js';
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
-import { CLEARED_COOKIE, cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
+import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
+import { filterTasks, isFiltering, NO_FILTER, type TaskFilter } from './tasks/task-filter.js';
 import { describeTransition, placeholderTask } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
-import { controlTask, fetchActiveConnections, startTask, type StartTaskOutcome, type TaskAction } from './tasks/tasks-api.js';
+import {
+  clearFinishedTasks,
+  controlTask,
+  deleteTask,
+  fetchActiveConnections,
+  listTasks,
+  startTask,
+  type StartTaskOutcome,
+  type TaskAction,
+} from './tasks/tasks-api.js';
 import { ServerClock } from './time/server-clock.svelte.js';
 
 /** What the server-rendered page hands over (the `+page.server.ts` load result). */
@@ -19,9 +29,17 @@ export interface MonitorInit {
   sessionId: string;
   sessionIsNew: boolean;
   tasks: TaskDto[];
+  /** How many tasks the session has (the list answer's `total`). */
+  total: number;
+  /** The filter the page's URL asks for. */
+  filter: TaskFilter;
   serverTime: string;
-  clearedThrough: string | null;
 }
+
+/** How many tasks a search loads from the server when the page does not hold them all. */
+const SEARCH_LIMIT = 200;
+/** How long typing must pause before such a search goes to the server, ms. */
+const SEARCH_DEBOUNCE_MS = 250;
 
 /** How often the connection count is refreshed without an event, ms. */
 const HEALTH_INTERVAL_MS = 5000;
@@ -41,18 +59,27 @@ export class Monitor {
   status = $derived.by(() => connectionStatus(this.connection.phase, this.connection.retryAt, this.clock.clientNow));
   /** Whether what is shown may be out of date (not connected after having been, or a failed first try). */
   stale = $derived.by(() => this.connection.phase !== 'connected' && (this.connection.everConnected || this.connection.failures > 0));
+  /** What the list shows: a state and a name search (kept in the URL by the page). */
+  filter = $state<TaskFilter>(NO_FILTER);
+  /** The tasks that pass the filter, newest first. */
+  visible = $derived.by(() => filterTasks(this.tasks.tasks, this.filter));
+  /** Whether a search of older tasks (not held by the page) is on its way. */
+  searching = $state(false);
 
   readonly #init: MonitorInit;
   #position: StreamPosition = START;
   #healthTimer: ReturnType<typeof setInterval> | null = null;
   #healthInFlight = false;
   #healthAgain = false;
+  #searchTimer: ReturnType<typeof setTimeout> | null = null;
+  #searchGeneration = 0;
 
   constructor(init: MonitorInit) {
     this.#init = init;
     this.sessionId = init.sessionId;
     this.clock = new ServerClock(init.serverTime);
-    this.tasks = new TaskStore(init.tasks, init.clearedThrough, () => this.clock.read());
+    this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read());
+    this.filter = init.filter;
     this.connection = new LiveConnection({
       url: () => socketUrl(location, this.sessionId, resumePoint(this.#position)),
       onMessage: (message) => this.#handle(message),
@@ -83,6 +110,39 @@ export class Monitor {
     this.clock.stop();
     if (this.#healthTimer) clearInterval(this.#healthTimer);
     this.#healthTimer = null;
+    if (this.#searchTimer) clearTimeout(this.#searchTimer);
+    this.#searchTimer = null;
+  }
+
+  /**
+   * Shows only the tasks that pass `filter`. Filtering is done on the tasks the page holds; when
+   * the session has more than that (older ones were not loaded), the server is also asked for
+   * the matching ones, after a short pause in typing.
+   */
+  setFilter(filter: TaskFilter): void {
+    if (filter.state === this.filter.state && filter.q === this.filter.q) return;
+    this.filter = filter;
+    if (this.#searchTimer) clearTimeout(this.#searchTimer);
+    this.#searchTimer = null;
+    const generation = ++this.#searchGeneration;
+    this.searching = false;
+    if (!isFiltering(filter) || this.tasks.total <= this.tasks.tasks.length) return;
+    this.searching = true;
+    this.#searchTimer = setTimeout(() => {
+      this.#searchTimer = null;
+      void this.#searchOlder(filter, generation);
+    }, SEARCH_DEBOUNCE_MS);
+  }
+
+  async #searchOlder(filter: TaskFilter, generation: number): Promise<void> {
+    try {
+      const page = await listTasks(fetch, this.sessionId, { state: filter.state, q: filter.q, limit: SEARCH_LIMIT });
+      this.tasks.addLoaded(page.items);
+    } catch (error) {
+      this.log.add('warn', `Could not search older tasks: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (generation === this.#searchGeneration) this.searching = false;
+    }
   }
 
   /** Starts a task for this session; on success the task shows at once, before its first message. */
@@ -120,12 +180,40 @@ export class Monitor {
     return null;
   }
 
-  /** Hides finished tasks, now and after reloads. */
-  clearFinished(): void {
-    const before = this.tasks.finished;
-    const mark = this.tasks.clearFinished();
-    if (mark !== null) document.cookie = cookieAssignment(CLEARED_COOKIE, mark, { secure: location.protocol === 'https:' });
-    this.log.add('info', `Cleared ${before} finished task${before === 1 ? '' : 's'} from the view`);
+  /**
+   * Deletes one finished task on the server (for every tab of the session: the server announces
+   * it with `tasksDeleted`). The list drops it as soon as the server confirms, even if the socket
+   * is down. Returns an error message, or null on success.
+   */
+  async deleteTask(task: TaskDto): Promise<string | null> {
+    const outcome = await deleteTask(fetch, task.id, this.sessionId);
+    if (!outcome.ok) {
+      this.log.add('error', `Could not delete "${task.name}": ${outcome.message}`);
+      return outcome.message;
+    }
+    this.tasks.remove([task.id]);
+    this.log.add('info', `Deleted "${task.name}"`);
+    return null;
+  }
+
+  /**
+   * Deletes the session's finished tasks on the server (of one final state, or all), including
+   * ones the page does not hold. Returns an error message, or null on success.
+   */
+  async clearFinished(state: TaskState | null = null): Promise<string | null> {
+    const held = this.tasks.finishedIds(state);
+    const outcome = await clearFinishedTasks(fetch, this.sessionId, state);
+    if (!outcome.ok) {
+      this.log.add('error', `Could not clear finished tasks: ${outcome.message}`);
+      return outcome.message;
+    }
+    // What was finished when asked is gone now (the server's view is never behind the page's),
+    // unless it was retried meanwhile; `tasksDeleted` brings the exact list too.
+    this.tasks.remove(this.tasks.stillFinished(held));
+    const n = outcome.deleted;
+    const what = state === null ? 'finished' : state;
+    this.log.add('info', `Deleted ${n} ${what} task${n === 1 ? '' : 's'}`);
+    return null;
   }
 
   /** Sends a ping; the round trip shows when the pong arrives. */
@@ -175,15 +263,17 @@ export class Monitor {
       }
       case 'taskQueued':
       case 'taskProgress': {
-        const change = this.tasks.merge(message.data, verdict === 'apply');
+        const change = this.tasks.merge(message.data, { ordered: verdict === 'apply', created: message.type === 'taskQueued' });
         const text = change ? describeTransition(change.previous, message.data) : null;
         if (text) this.log.add(message.data.state === 'failed' ? 'error' : message.data.state === 'completed' ? 'success' : 'info', text);
         break;
       }
       case 'tasksDeleted': {
+        const held = new Set(this.tasks.tasks.map((task) => task.id));
+        const shown = message.data.ids.filter((id) => held.has(id)).length;
         this.tasks.remove(message.data.ids);
-        const n = message.data.ids.length;
-        this.log.add('info', `${n} task${n === 1 ? ' was' : 's were'} deleted`);
+        // This page's own deletions are logged when confirmed; here only those made elsewhere.
+        if (shown > 0) this.log.add('info', `${shown} task${shown === 1 ? ' was' : 's were'} deleted`);
         break;
       }
       case 'pong':

@@ -1,23 +1,34 @@
 import type { PageServerLoad } from './$types';
 import type { TaskDto } from '$lib/protocol.js';
 import { CLEARED_COOKIE } from '$lib/session/session-id.js';
-import { isHidden, sortNewestFirst } from '$lib/tasks/task-list.js';
+import { isFiltering, readFilter } from '$lib/tasks/task-filter.js';
+import { addMissing, sortNewestFirst } from '$lib/tasks/task-list.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
 
-/** How many of the session's tasks the first HTML lists. */
+/** How many of the session's tasks the first HTML holds (its newest). */
 const TASK_LIMIT = 200;
 
-/** Renders the session's tasks into the first HTML, so the page is useful before any script runs. */
-export const load: PageServerLoad = async ({ fetch, locals, cookies }) => {
-  const mark = cookies.get(CLEARED_COOKIE) ?? null;
-  const clearedThrough = mark !== null && !Number.isNaN(Date.parse(mark)) ? mark : null;
+/**
+ * Renders the session's tasks into the first HTML, so the page is useful before any script runs:
+ * its newest tasks (what the counters count and the live updates keep current) and, when the URL
+ * filters (`?state=failed&q=report`) and the session has more tasks than that, the matching older
+ * ones too. The page filters what it holds; the first HTML already shows the filtered list.
+ */
+export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
+  // Earlier versions hid "cleared" tasks by a time mark; clearing deletes them now.
+  if (cookies.get(CLEARED_COOKIE) !== undefined) cookies.delete(CLEARED_COOKIE, { path: '/', httpOnly: false });
+  const filter = readFilter(url.searchParams);
   let tasks: TaskDto[] = [];
   let total = 0;
   let loadError: string | null = null;
   try {
-    const page = await listTasks(fetch, locals.sessionId, TASK_LIMIT);
-    tasks = [...sortNewestFirst(page.items.filter((task) => !isHidden(task, clearedThrough)))];
+    const page = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT });
+    tasks = [...sortNewestFirst(page.items)];
     total = page.total;
+    if (isFiltering(filter) && total > tasks.length) {
+      const matching = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT, state: filter.state, q: filter.q });
+      tasks = [...addMissing(tasks, matching.items)];
+    }
   } catch (error) {
     loadError = `Could not load tasks (${error instanceof Error ? error.message : String(error)}). They will appear once connected.`;
   }
@@ -26,8 +37,8 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies }) => {
     sessionIsNew: locals.sessionIsNew,
     tasks,
     total,
+    filter,
     loadError,
-    clearedThrough,
     serverTime: new Date().toISOString(),
   };
 };

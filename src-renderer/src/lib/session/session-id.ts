@@ -5,7 +5,10 @@
 
 /** Cookie name (read by SSR and the client). */
 export const SESSION_COOKIE = 'sessionId';
-/** Cookie holding the "clear finished" mark (server time), so a reload keeps cleared tasks hidden. */
+/**
+ * Cookie of earlier versions, whose "clear finished" only hid tasks up to a time mark. Clearing
+ * now deletes them on the server; the page load removes this cookie when it sees it.
+ */
 export const CLEARED_COOKIE = 'tasksClearedThrough';
 /** `localStorage` key (the original client's). */
 export const SESSION_STORAGE_KEY = 'sessionId';

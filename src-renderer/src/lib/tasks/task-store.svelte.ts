@@ -1,69 +1,104 @@
 /** The session's tasks as reactive state, updated only through the pure functions of task-list. */
-import type { TaskDto } from '../protocol.js';
-import { addIfAbsent, applySnapshot, clearFinished, countTasks, mergeTask, removeTasks, type TaskList } from './task-list.js';
+import type { TaskDto, TaskState } from '../protocol.js';
+import { addIfAbsent, addMissing, applySnapshot, countTasks, finishedIds, isFinal, mergeTask, removeTasks, type TaskList } from './task-list.js';
+
+/** Most tasks the server puts in a `snapshot` (its newest); a shorter snapshot is the whole session. */
+export const SNAPSHOT_LIMIT = 200;
 
 /** Reactive list of the session's tasks, newest first, with counts by state. */
 export class TaskStore {
-  /** Tasks shown, newest first. Replaced (never mutated) on every change. */
+  /** The session's tasks the page holds (its newest, plus older ones a search loaded), newest first. Replaced (never mutated) on every change. */
   tasks = $state.raw<TaskList>([]);
-  /** Finished tasks up to this server time are hidden ("clear finished"). */
-  clearedThrough = $state<string | null>(null);
-  /** Counts by state of the tasks shown. */
+  /** How many tasks the session has on the server, loaded or not (as last told, kept up to date live). */
+  total = $state(0);
+  /** Counts by state of the tasks held (whatever the filter shows). */
   counts = $derived(countTasks(this.tasks));
-  /** How many shown tasks are finished (what "clear finished" would remove). */
+  /** How many held tasks are finished (what "clear finished" deletes, of what the page holds). */
   finished = $derived(this.counts.completed + this.counts.failed + this.counts.cancelled);
 
   readonly #now: () => number;
   /** When each task's current progress was first seen (server clock), for smooth ETAs. */
   readonly #progressAt = new Map<string, { progress: number; startedAt: string | null; at: number }>();
+  /** Tasks known to be deleted: never shown again, and counted out of {@link total} once. */
+  readonly #gone = new Set<string>();
 
   /**
    * @param initial tasks from the server-rendered page, newest first
-   * @param clearedThrough the "clear finished" mark from the cookie
+   * @param total how many tasks the session has (the list answer's `total`)
    * @param now the current time on the server's clock
    */
-  constructor(initial: TaskList, clearedThrough: string | null, now: () => number) {
+  constructor(initial: TaskList, total: number, now: () => number) {
     this.tasks = initial;
-    this.clearedThrough = clearedThrough;
+    this.total = Math.max(total, initial.length);
     this.#now = now;
   }
 
   /**
    * Merges a live update; returns the task as it was before (undefined if new) when it changed,
    * else `null`. `ordered`: the update is known to be newer (sequence numbers), see `mergeTask`.
+   * `created`: the message announces a new task (`taskQueued`), so an unknown id adds to the total
+   * (other messages can bring in an older task that simply was not loaded).
    */
-  merge(task: TaskDto, ordered = false): { previous: TaskDto | undefined } | null {
+  merge(task: TaskDto, options: { ordered?: boolean; created?: boolean } = {}): { previous: TaskDto | undefined } | null {
+    if (this.#gone.has(task.id)) return null;
     const before = this.tasks;
     const previous = before.find((t) => t.id === task.id);
-    const after = mergeTask(before, task, { clearedThrough: this.clearedThrough, ordered });
+    const after = mergeTask(before, task, { ordered: options.ordered ?? false });
     if (after === before) return null;
     this.tasks = after;
+    if (previous === undefined && options.created) this.total += 1;
     this.#noteProgress(task);
     return { previous };
   }
 
   /** Shows a task just started, unless its own messages got here first. */
   addPlaceholder(task: TaskDto): void {
-    this.tasks = addIfAbsent(this.tasks, task);
+    if (this.#gone.has(task.id)) return;
+    const before = this.tasks;
+    this.tasks = addIfAbsent(before, task);
+    if (this.tasks !== before) this.total += 1;
+  }
+
+  /** Adds tasks of a list page (older ones a search found) that the page does not hold yet. */
+  addLoaded(tasks: readonly TaskDto[]): void {
+    this.tasks = addMissing(this.tasks, tasks, this.#gone);
+    this.total = Math.max(this.total, this.tasks.length);
   }
 
   /** Brings the list up to date with a snapshot sent after a (re)connect. */
   applySnapshot(tasks: readonly TaskDto[]): void {
-    this.tasks = applySnapshot(this.tasks, tasks, this.clearedThrough);
+    const complete = tasks.length < SNAPSHOT_LIMIT;
+    this.tasks = applySnapshot(this.tasks, tasks, complete);
+    this.total = complete ? this.tasks.length : Math.max(this.total, this.tasks.length);
     for (const task of this.tasks) this.#noteProgress(task);
   }
 
-  /** Drops tasks the server deleted. */
+  /**
+   * Drops deleted tasks: announced by the server (`tasksDeleted`, any tab of the session) or
+   * confirmed by a delete request of this page. Each id counts out of the total once, whether
+   * the page held it or not.
+   */
   remove(ids: readonly string[]): void {
+    let newlyGone = 0;
+    for (const id of ids) {
+      if (this.#gone.has(id)) continue;
+      this.#gone.add(id);
+      newlyGone += 1;
+      this.#progressAt.delete(id);
+    }
     this.tasks = removeTasks(this.tasks, ids);
+    this.total = Math.max(this.tasks.length, this.total - newlyGone);
   }
 
-  /** Hides finished tasks; returns the new mark to persist. */
-  clearFinished(): string | null {
-    const result = clearFinished(this.tasks, this.clearedThrough);
-    this.tasks = result.list;
-    this.clearedThrough = result.clearedThrough;
-    return result.clearedThrough;
+  /** The ids of the finished tasks held (of one final state, or all). */
+  finishedIds(state: TaskState | null = null): string[] {
+    return finishedIds(this.tasks, state);
+  }
+
+  /** Of `ids`, those still held as finished (a task retried meanwhile is not among them). */
+  stillFinished(ids: readonly string[]): string[] {
+    const wanted = new Set(ids);
+    return this.tasks.filter((task) => wanted.has(task.id) && isFinal(task.state)).map((task) => task.id);
   }
 
   /** When the task's current progress was reported (server clock), if seen live. */
