@@ -32,7 +32,7 @@ export interface WebContentsLike {
 
 /** What hardening needs from the rest of the app. */
 export interface SecurityContext {
-  /** The app's origin now (it changes when the server restarts on another port). */
+  /** The app's origin now (empty until the server is up; it changes only if the server moves to another host). */
   getAppOrigin(): string;
   /** Opens an http(s) URL in the system browser (`shell.openExternal`). */
   openExternal(url: string): void;

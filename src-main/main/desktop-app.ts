@@ -1,8 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, session, shell } from 'electron';
-import QRCode from 'qrcode';
-import { networkInterfaces } from 'node:os';
 import type { LaunchConfig } from '../../src-engine/launcher/launch-config.js';
 import { startTaskMonitor, type RunningTaskMonitor, type TaskMonitorOptions } from '../../src-engine/launcher/start-task-monitor.js';
+import { currentPairingUrls } from '../../src-engine/server/access/pairing-announcer.js';
+import { pairingQrCode } from '../../src-engine/server/access/pairing-url.js';
 import appIconPath from '../../build/icon.png?asset';
 import trayColourPath from '../../build/tray/tray.png?asset';
 import trayColour2xPath from '../../build/tray/tray@2x.png?asset';
@@ -15,8 +15,8 @@ import { hardenSession, hardenWebContents } from './app-security.js';
 import { confirmWithDialog } from './confirm-dialog.js';
 import { SettingsStore } from './desktop-settings.js';
 import { createDesktopNotifier } from './desktop-notifier.js';
-import { registerIpcHandlers } from './ipc-handlers.js';
-import { bindHostFor, lanUrls } from './lan-addresses.js';
+import { pushLanShareState, registerIpcHandlers } from './ipc-handlers.js';
+import { bindHostFor } from './lan-addresses.js';
 import { LanShareService } from './lan-share-service.js';
 import { createMainWindow, restoreWindowState, revealWindow } from './main-window.js';
 import { portFallbackNotice, type ListenOptions } from './port-choice.js';
@@ -29,12 +29,6 @@ import { secureWebPreferences } from './window-options.js';
 const APP_NAME = 'Background Task Monitor';
 /** electron-builder.yml `appId`; Windows shows notifications only for an app with this id. */
 const APP_USER_MODEL_ID = 'dev.taskmonitor.desktop';
-/**
- * Whether devices on the LAN must pair before they get in. True since the engine's access layer
- * (src-engine/server/access): without credentials only loopback is let in, as the owner; other
- * devices pair with a one-time code and then hold a device cookie.
- */
-const PAIRING_AVAILABLE = true;
 
 /** Paths and facts the desktop app is started with. */
 export interface DesktopContext {
@@ -101,24 +95,30 @@ export async function runDesktop(config: LaunchConfig, context: DesktopContext):
   monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi }, `${APP_NAME} listening on ${monitor.url}`);
   for (const notice of notices) monitor.app.log.warn(notice);
 
+  // "Share on LAN" moves the listener of this one monitor (monitor.rebind): the engine, its
+  // running tasks and every open connection carry on, so the monitor is never replaced.
   const lanShare = new LanShareService({
     settings,
     server,
     configuredHost: config.host,
-    lanUrls: (port) => lanUrls(networkInterfaces(), port),
-    qrCode: (url) => QRCode.toDataURL(url, { margin: 1, width: 256 }),
-    confirm: (prompt) => confirmWithDialog(prompt, window),
-    pairingAvailable: PAIRING_AVAILABLE,
-    onRestarted: (address) => {
+    pairingUrls: () => currentPairingUrls(monitor),
+    onPairingChange: (listener) => monitor.access.pairing.onChange(listener),
+    qrCode: (url) => pairingQrCode(url, 'png-data-url'),
+    onRebound: (address) => {
       const previous = appOrigin;
       appOrigin = address.origin;
-      server.current().app.log.info({ host: address.host, port: address.port }, 'server restarted');
+      monitor.app.log.info({ url: monitor.url, lanShare: settings.get().lanShare }, `${APP_NAME} now listening on ${monitor.url}`);
+      // Only with a specific --host (not loopback) does the window's origin change.
       if (address.origin !== previous && window && !window.isDestroyed()) void window.loadURL(address.windowUrl);
     },
   });
+  // A device used the pairing link: the page gets the new one (and its QR code) at once.
+  lanShare.watch((state) => {
+    if (window && !window.isDestroyed()) pushLanShareState(window.webContents, appOrigin, state);
+  });
 
   const showAbout = async (): Promise<void> => {
-    const shared = settings.get().lanShare ? lanUrls(networkInterfaces(), server.address().port) : [];
+    const shared = lanShare.addresses();
     const about = aboutContent({ appName: APP_NAME, version: context.version, versions: process.versions, serverUrl: server.address().windowUrl, lanUrls: shared });
     const options = { type: 'info' as const, title: about.title, message: about.message, detail: about.detail, buttons: ['OK'], icon: appIconPath };
     if (window && !window.isDestroyed()) await dialog.showMessageBox(window, options);

@@ -1,6 +1,7 @@
 import { app } from 'electron';
 import type { LaunchConfig } from '../../src-engine/launcher/launch-config.js';
 import { startTaskMonitor, type RunningTaskMonitor, type TaskMonitorOptions } from '../../src-engine/launcher/start-task-monitor.js';
+import { announcePairing } from '../../src-engine/server/access/pairing-announcer.js';
 import type { ListenOptions } from './port-choice.js';
 import { QuitFlow } from './quit-flow.js';
 import { ServerController } from './server-controller.js';
@@ -27,7 +28,12 @@ export async function runHeadless(config: LaunchConfig, context: { uiDir: string
     return;
   }
   const monitor = server.current();
-  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, `Background Task Monitor listening on ${monitor.url}`);
+  // As the Node launcher (src-engine/launcher/cli.ts): a log line, then the one line a person
+  // needs on stdout whatever the log level, then how to pair a device on the LAN (again after
+  // each pairing) and where the API token is.
+  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, 'server started');
+  process.stdout.write(`Background Task Monitor listening on ${monitor.url}\n`);
+  announcePairing(monitor);
 
   const quit = new QuitFlow({
     prompt: () => null, // nobody to ask: a signal means stop

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { IPC_CHANNELS, type LanShareState } from '../shared/ipc-contract.js';
+import { IPC_CHANNELS, IPC_EVENTS, type LanShareState } from '../shared/ipc-contract.js';
 import type { SenderFrame } from './ipc-sender.js';
-import { registerIpcHandlers, UntrustedSenderError, type DesktopActions, type IpcMainLike } from './ipc-handlers.js';
+import { pushLanShareState, registerIpcHandlers, UntrustedSenderError, type DesktopActions, type IpcMainLike } from './ipc-handlers.js';
 
 const ORIGIN = 'http://127.0.0.1:5000';
-const STATE: LanShareState = { enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: false };
+const STATE: LanShareState = { enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true };
 
 function setup() {
   const handlers = new Map<string, (event: { senderFrame: SenderFrame | null }, ...args: unknown[]) => unknown>();
@@ -56,5 +56,31 @@ describe('registerIpcHandlers', () => {
     const { handlers, dispose } = setup();
     dispose();
     expect(handlers.size).toBe(0);
+  });
+});
+
+describe('pushLanShareState', () => {
+  const shared: LanShareState = { ...STATE, enabled: true, urls: ['http://192.168.1.20:5000'], pairingUrl: 'http://192.168.1.20:5000/pair?code=abc' };
+
+  it('sends the state on its channel to the app page', () => {
+    const send = vi.fn();
+    expect(pushLanShareState({ getURL: () => `${ORIGIN}/`, send }, ORIGIN, shared)).toBe(true);
+    expect(send).toHaveBeenCalledWith(IPC_EVENTS.lanShareChanged, shared);
+  });
+
+  it.each([
+    ['another site', 'https://evil.example/'],
+    ['another port', 'http://127.0.0.1:5001/'],
+    ['no page yet', ''],
+  ])('keeps the pairing link from %s', (_label, url) => {
+    const send = vi.fn();
+    expect(pushLanShareState({ getURL: () => url, send }, ORIGIN, shared)).toBe(false);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('sends nothing before the app has an origin', () => {
+    const send = vi.fn();
+    expect(pushLanShareState({ getURL: () => `${ORIGIN}/`, send }, '', shared)).toBe(false);
+    expect(send).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,5 @@
-import { IPC_CHANNELS, type IpcChannel, type LanShareState } from '../shared/ipc-contract.js';
+import { IPC_CHANNELS, IPC_EVENTS, type IpcChannel, type LanShareState } from '../shared/ipc-contract.js';
+import { isAppUrl } from './app-origin.js';
 import { isTrustedSender, type SenderFrame } from './ipc-sender.js';
 
 /** The part of `ipcMain` used here, so tests can hand in a recorder. */
@@ -43,4 +44,20 @@ export function registerIpcHandlers(ipc: IpcMainLike, getAppOrigin: () => string
   return () => {
     for (const channel of Object.values(IPC_CHANNELS)) ipc.removeHandler(channel);
   };
+}
+
+/** The part of `webContents` a push needs. */
+export interface PushTarget {
+  getURL(): string;
+  send(channel: string, ...args: unknown[]): void;
+}
+
+/**
+ * Pushes a new "Share on LAN" state to the window, but only while it shows the app's own page:
+ * the state carries a live pairing link, which no other page may see. Answers whether it sent.
+ */
+export function pushLanShareState(contents: PushTarget, appOrigin: string, state: LanShareState): boolean {
+  if (!appOrigin || !isAppUrl(contents.getURL(), appOrigin)) return false;
+  contents.send(IPC_EVENTS.lanShareChanged, state);
+  return true;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { LaunchError } from '../../src-engine/launcher/launch-error.js';
+import { pairingQrCode } from '../../src-engine/server/access/pairing-url.js';
+import type { LanShareState } from '../shared/ipc-contract.js';
 import type { DesktopSettings } from './desktop-settings.js';
 import { LanShareService, type LanShareDeps } from './lan-share-service.js';
 import type { ServerAddress } from './server-controller.js';
@@ -6,109 +9,144 @@ import type { ServerAddress } from './server-controller.js';
 function setup(overrides: Partial<LanShareDeps> = {}, initial: DesktopSettings = { lanShare: false }) {
   let settings = initial;
   let host = initial.lanShare ? '0.0.0.0' : '127.0.0.1';
+  let code = 'first';
+  const pairingListeners = new Set<() => void>();
   const address = (): ServerAddress => ({ host, port: 5000, windowUrl: 'http://127.0.0.1:5000', origin: 'http://127.0.0.1:5000' });
   const deps: LanShareDeps = {
     settings: { get: () => settings, update: vi.fn(async (change) => (settings = { ...settings, ...change })) },
-    server: {
-      restart: vi.fn(async (next: string) => ((host = next), address())),
-      address,
-      counts: () => ({ running: 0, queued: 0 }),
-    },
+    server: { rebind: vi.fn(async (next: string) => ((host = next), address())) },
     configuredHost: '127.0.0.1',
-    lanUrls: (port) => [`http://192.168.1.20:${port}`],
+    // Like currentPairingUrls: from the address actually listened on.
+    pairingUrls: () => (host === '0.0.0.0' ? [`http://192.168.1.20:5000/pair?code=${code}`, `http://10.0.0.7:5000/pair?code=${code}`] : []),
+    onPairingChange: (listener) => (pairingListeners.add(listener), () => pairingListeners.delete(listener)),
     qrCode: async (url) => `data:image/png;base64,QR(${url})`,
-    confirm: vi.fn(async () => true),
-    pairingAvailable: false,
-    onRestarted: vi.fn(),
+    onRebound: vi.fn(),
     ...overrides,
   };
-  return { service: new LanShareService(deps), deps, settings: () => settings, host: () => host };
+  /** A device used the pairing link: the engine issues the next code. */
+  const spendCode = (next: string) => {
+    code = next;
+    for (const listener of pairingListeners) listener();
+  };
+  return { service: new LanShareService(deps), deps, settings: () => settings, host: () => host, spendCode, pairingListeners };
 }
+
+const SHARED: LanShareState = {
+  enabled: true,
+  urls: ['http://192.168.1.20:5000', 'http://10.0.0.7:5000'],
+  pairingUrl: 'http://192.168.1.20:5000/pair?code=first',
+  qrCodeDataUrl: 'data:image/png;base64,QR(http://192.168.1.20:5000/pair?code=first)',
+  pairingRequired: true,
+};
 
 describe('LanShareService', () => {
   it('is off by default, with nothing to open', async () => {
     const { service } = setup();
-    expect(await service.state()).toEqual({ enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: false });
+    expect(await service.state()).toEqual({ enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true });
   });
 
-  it('turns on after the warning, persists it, rebinds to every interface and shows the address', async () => {
+  it('turns on without asking, persists it, moves to every interface and shows the addresses and the pairing link', async () => {
     const { service, deps, settings, host } = setup();
     const state = await service.set(true);
-    expect(deps.confirm).toHaveBeenCalledWith(expect.objectContaining({ title: 'Share on LAN' }));
+    expect(deps.server.rebind).toHaveBeenCalledWith('0.0.0.0');
     expect(settings()).toEqual({ lanShare: true });
     expect(host()).toBe('0.0.0.0');
-    expect(deps.onRestarted).toHaveBeenCalled();
-    expect(state).toEqual({
-      enabled: true,
-      urls: ['http://192.168.1.20:5000'],
-      qrCodeDataUrl: 'data:image/png;base64,QR(http://192.168.1.20:5000)',
-      pairingRequired: false,
-    });
-  });
-
-  it('does not ask when pairing guards the LAN and nothing runs', async () => {
-    const { service, deps } = setup({ pairingAvailable: true });
-    const state = await service.set(true);
-    expect(deps.confirm).not.toHaveBeenCalled();
-    expect(state).toMatchObject({ enabled: true, pairingRequired: true });
-  });
-
-  it('still asks when running tasks would be stopped', async () => {
-    const { service, deps } = setup({
-      pairingAvailable: true,
-      server: { restart: vi.fn(async (host: string) => ({ host, port: 5000, windowUrl: 'http://127.0.0.1:5000', origin: 'http://127.0.0.1:5000' })), address: () => ({ host: '127.0.0.1', port: 5000, windowUrl: '', origin: '' }), counts: () => ({ running: 1, queued: 0 }) },
-    });
-    await service.set(true);
-    expect(deps.confirm).toHaveBeenCalledWith(expect.objectContaining({ detail: 'The server restarts: 1 running task will be stopped.' }));
-  });
-
-  it('changes nothing when the user declines', async () => {
-    const { service, deps, settings } = setup({ confirm: vi.fn(async () => false) });
-    const state = await service.set(true);
-    expect(state).toMatchObject({ enabled: false, notice: 'Nothing changed.' });
-    expect(settings().lanShare).toBe(false);
-    expect(deps.server.restart).not.toHaveBeenCalled();
+    expect(deps.onRebound).toHaveBeenCalledWith(expect.objectContaining({ host: '0.0.0.0', windowUrl: 'http://127.0.0.1:5000' }));
+    // The QR code is of the pairing link (a LAN device without credentials is refused), the plain addresses stay listed.
+    expect(state).toEqual(SHARED);
   });
 
   it('turns off back to the configured host', async () => {
-    const { service, host, settings } = setup({}, { lanShare: true });
+    const { service, host, settings, deps } = setup({}, { lanShare: true });
     const state = await service.set(false);
+    expect(deps.server.rebind).toHaveBeenCalledWith('127.0.0.1');
     expect(host()).toBe('127.0.0.1');
     expect(settings().lanShare).toBe(false);
-    expect(state.urls).toEqual([]);
+    expect(state).toEqual({ enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true });
   });
 
   it('does nothing when asked for the current setting', async () => {
     const { service, deps } = setup();
     await service.set(false);
-    expect(deps.confirm).not.toHaveBeenCalled();
-    expect(deps.server.restart).not.toHaveBeenCalled();
+    expect(deps.server.rebind).not.toHaveBeenCalled();
+    expect(deps.settings.update).not.toHaveBeenCalled();
   });
 
-  it('goes back to the previous setting when the new bind fails', async () => {
-    const restart = vi.fn().mockRejectedValueOnce(new Error('Cannot listen on 0.0.0.0')).mockImplementation(async (host: string) => ({ host, port: 5000, windowUrl: 'http://127.0.0.1:5000', origin: 'http://127.0.0.1:5000' }));
-    const { service, settings } = setup({ server: { restart, address: () => ({ host: '127.0.0.1', port: 5000, windowUrl: '', origin: '' }), counts: () => ({ running: 0, queued: 0 }) } });
+  it('keeps the previous setting, and says why, when the new address cannot be used', async () => {
+    const rebind = vi.fn(async () => Promise.reject(new LaunchError('ERR_PORT_IN_USE', 'Port 5000 on 0.0.0.0 is already in use.')));
+    const { service, settings, deps } = setup({ server: { rebind } });
     const state = await service.set(true);
-    expect(restart.mock.calls).toEqual([['0.0.0.0'], ['127.0.0.1']]);
+    expect(rebind).toHaveBeenCalledTimes(1); // the server stayed where it was: nothing to undo
     expect(settings().lanShare).toBe(false);
-    expect(state).toMatchObject({ enabled: false, notice: 'Could not share: Cannot listen on 0.0.0.0' });
+    expect(deps.settings.update).not.toHaveBeenCalled();
+    expect(deps.onRebound).not.toHaveBeenCalled();
+    expect(state).toEqual({ enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true, notice: 'Could not share: Port 5000 on 0.0.0.0 is already in use.' });
   });
 
-  it('shows the addresses without a QR code when the code cannot be made', async () => {
+  it('shows the addresses and the link without a QR code when the code cannot be made', async () => {
     const { service } = setup({ qrCode: async () => Promise.reject(new Error('too long')) }, { lanShare: true });
-    expect(await service.state()).toMatchObject({ enabled: true, urls: ['http://192.168.1.20:5000'], qrCodeDataUrl: null });
+    expect(await service.state()).toEqual({ ...SHARED, qrCodeDataUrl: null });
+  });
+
+  it('has no link to show when no address is reachable (no network)', async () => {
+    const { service } = setup({ pairingUrls: () => [] }, { lanShare: true });
+    expect(await service.state()).toEqual({ enabled: true, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true });
   });
 
   it('applies changes one at a time', async () => {
     const { service, deps } = setup();
     const [first, second] = await Promise.all([service.set(true), service.set(true)]);
     expect(first.enabled && second.enabled).toBe(true);
-    expect(deps.server.restart).toHaveBeenCalledTimes(1);
+    expect(deps.server.rebind).toHaveBeenCalledTimes(1);
   });
 
-  it('makes a real QR code data URL with the qrcode package', async () => {
-    const QRCode = (await import('qrcode')).default;
-    const { service } = setup({ qrCode: (url) => QRCode.toDataURL(url, { margin: 1, width: 128 }) }, { lanShare: true });
+  it('lists the plain addresses for the About box', async () => {
+    const { service } = setup();
+    expect(service.addresses()).toEqual([]);
+    await service.set(true);
+    expect(service.addresses()).toEqual(['http://192.168.1.20:5000', 'http://10.0.0.7:5000']);
+  });
+
+  it('pushes a new link and QR code when a device used the old one', async () => {
+    const { service, spendCode } = setup({}, { lanShare: true });
+    const heard: LanShareState[] = [];
+    service.watch((state) => heard.push(state));
+    spendCode('second');
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    expect(heard[0]).toEqual({
+      ...SHARED,
+      pairingUrl: 'http://192.168.1.20:5000/pair?code=second',
+      qrCodeDataUrl: 'data:image/png;base64,QR(http://192.168.1.20:5000/pair?code=second)',
+    });
+  });
+
+  it('delivers only the newest state when codes change faster than QR codes are drawn', async () => {
+    const slow: ((value: string) => void)[] = [];
+    const { service, spendCode } = setup({ qrCode: (url) => new Promise((resolve) => slow.push(() => resolve(`QR(${url})`))) }, { lanShare: true });
+    const heard: LanShareState[] = [];
+    service.watch((state) => heard.push(state));
+    spendCode('second');
+    spendCode('third');
+    slow[1]!('');
+    slow[0]!('');
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(heard.map((state) => state.pairingUrl)).toEqual(['http://192.168.1.20:5000/pair?code=third']);
+  });
+
+  it('stays quiet about code changes while not sharing, and after unsubscribing', async () => {
+    const { service, spendCode, pairingListeners } = setup();
+    const heard = vi.fn();
+    const unsubscribe = service.watch(heard);
+    spendCode('second');
+    unsubscribe();
+    expect(pairingListeners.size).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(heard).not.toHaveBeenCalled();
+  });
+
+  it('makes a real PNG QR code of the pairing link with the engine', async () => {
+    const { service } = setup({ qrCode: (url) => pairingQrCode(url, 'png-data-url') }, { lanShare: true });
     expect((await service.state()).qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
   });
 });

@@ -1,31 +1,39 @@
 import type { LanShareState } from '../shared/ipc-contract.js';
-import type { ConfirmPrompt } from './quit-confirmation.js';
-import { lanShareChangePrompt } from './quit-confirmation.js';
 import type { DesktopSettings } from './desktop-settings.js';
 import { bindHostFor } from './lan-addresses.js';
 import type { ServerAddress } from './server-controller.js';
 
-/** What the service needs; index.ts wires Electron and the engine in. */
+/** What the service needs; desktop-app.ts wires Electron and the engine in. */
 export interface LanShareDeps {
   settings: { get(): DesktopSettings; update(change: Partial<DesktopSettings>): Promise<DesktopSettings> };
-  server: { restart(host: string): Promise<ServerAddress>; address(): ServerAddress; counts(): { running: number; queued: number } };
+  /** Moves the running server to another address without stopping it (ServerController.rebind). */
+  server: { rebind(host: string): Promise<ServerAddress> };
   /** The host the launch config asks for when not sharing (127.0.0.1 by default). */
   configuredHost: string;
-  /** Addresses for LAN devices at a port (lan-addresses.ts with os.networkInterfaces()). */
-  lanUrls(port: number): string[];
-  /** A QR code of a URL as a data URL; may fail (then no code is shown). */
+  /**
+   * The one-time pairing URLs of the running server now (`currentPairingUrls(monitor)`): one per
+   * address other devices can reach, the likeliest LAN address first; empty on loopback only.
+   */
+  pairingUrls(): readonly string[];
+  /** Hears every new pairing code (`monitor.access.pairing.onChange`); answers the unsubscribe. */
+  onPairingChange(listener: () => void): () => void;
+  /** A QR code of a URL as a `data:image/png` URL; may fail (then no code is shown). */
   qrCode(url: string): Promise<string>;
-  confirm(prompt: ConfirmPrompt): Promise<boolean>;
-  /** Whether devices must pair; false until the engine's pairing option exists. */
-  pairingAvailable: boolean;
-  /** Told after each restart, e.g. to reload the window on a new origin. */
-  onRestarted?(address: ServerAddress): void;
+  /** Told after each move, e.g. to reload the window should its origin change. */
+  onRebound?(address: ServerAddress): void;
 }
 
 /**
- * "Share on LAN": reads and changes the persisted setting, asks first when the change is risky
- * (running tasks stop, or no pairing yet), restarts the server on the matching host and reports
- * the addresses to open. One change at a time: a second call waits for the first.
+ * Devices on the LAN always pair first: the engine's access layer lets in only loopback without
+ * credentials (docs/security.md), so sharing never opens the monitor to the whole network.
+ */
+const PAIRING_REQUIRED = true;
+
+/**
+ * "Share on LAN": reads and changes the persisted setting, moves the server to the matching
+ * address (same port, nothing stops: no question to ask) and reports what other devices open:
+ * the plain addresses, and the one-time pairing link with its QR code, redrawn whenever a
+ * device uses it. One change at a time: a second call waits for the first.
  */
 export class LanShareService {
   private queue: Promise<unknown> = Promise.resolve();
@@ -35,41 +43,64 @@ export class LanShareService {
   /** The state now. */
   async state(notice?: string): Promise<LanShareState> {
     const enabled = this.deps.settings.get().lanShare;
-    const urls = enabled ? this.deps.lanUrls(this.deps.server.address().port) : [];
+    const pairingUrls = enabled ? this.deps.pairingUrls() : [];
+    const pairingUrl = pairingUrls[0] ?? null;
     let qrCodeDataUrl: string | null = null;
-    if (urls[0]) {
+    if (pairingUrl) {
       try {
-        qrCodeDataUrl = await this.deps.qrCode(urls[0]);
+        qrCodeDataUrl = await this.deps.qrCode(pairingUrl);
       } catch {
         qrCodeDataUrl = null;
       }
     }
-    return { enabled, urls, qrCodeDataUrl, pairingRequired: this.deps.pairingAvailable, ...(notice ? { notice } : {}) };
+    return { enabled, urls: pairingUrls.map(baseOf), pairingUrl, qrCodeDataUrl, pairingRequired: PAIRING_REQUIRED, ...(notice ? { notice } : {}) };
   }
 
-  /** Turns sharing on or off; answers the state after the change (or after declining it). */
+  /** The plain addresses other devices can open now (empty when not sharing). */
+  addresses(): string[] {
+    return this.deps.settings.get().lanShare ? this.deps.pairingUrls().map(baseOf) : [];
+  }
+
+  /** Turns sharing on or off; answers the state after the change (or after it failed). */
   set(enabled: boolean): Promise<LanShareState> {
     const next = this.queue.then(() => this.change(enabled));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
+  /**
+   * Calls `listener` with a fresh state (new link, new QR code) each time the pairing code is
+   * spent while sharing is on. When codes change faster than QR codes are drawn, only the
+   * newest state is delivered. Answers the unsubscribe.
+   */
+  watch(listener: (state: LanShareState) => void): () => void {
+    let latest = 0;
+    return this.deps.onPairingChange(() => {
+      if (!this.deps.settings.get().lanShare) return;
+      const mine = ++latest;
+      void this.state().then((state) => {
+        if (mine === latest) listener(state);
+      });
+    });
+  }
+
   private async change(enabled: boolean): Promise<LanShareState> {
     if (this.deps.settings.get().lanShare === enabled) return this.state();
-    const prompt = lanShareChangePrompt(enabled, this.deps.server.counts(), this.deps.pairingAvailable);
-    if (prompt && !(await this.deps.confirm(prompt))) return this.state('Nothing changed.');
-    await this.deps.settings.update({ lanShare: enabled });
+    let address: ServerAddress;
     try {
-      const address = await this.deps.server.restart(bindHostFor(enabled, this.deps.configuredHost));
-      this.deps.onRestarted?.(address);
+      // Running tasks, open pages and WebSockets carry on; a failure leaves it where it was.
+      address = await this.deps.server.rebind(bindHostFor(enabled, this.deps.configuredHost));
     } catch (error) {
-      // The new bind failed (e.g. a firewall product refusing 0.0.0.0): go back to the previous
-      // setting and host so the app keeps working, and say why.
-      await this.deps.settings.update({ lanShare: !enabled });
-      const address = await this.deps.server.restart(bindHostFor(!enabled, this.deps.configuredHost));
-      this.deps.onRestarted?.(address);
+      // e.g. a security product refusing 0.0.0.0: nothing changed, say why.
       return this.state(`Could not ${enabled ? 'share' : 'stop sharing'}: ${(error as Error).message}`);
     }
+    await this.deps.settings.update({ lanShare: enabled });
+    this.deps.onRebound?.(address);
     return this.state();
   }
+}
+
+/** `http://192.168.1.20:5000/pair?code=…` → `http://192.168.1.20:5000`. */
+function baseOf(url: string): string {
+  return new URL(url).origin;
 }

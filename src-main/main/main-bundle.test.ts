@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,14 +78,28 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** pairingRequired as the page saw it after turning sharing on. */
-function sharedPairingRequired(run: Run): unknown {
-  return (run.events('ipc-set-lan-share')[0] as { result: { pairingRequired: boolean } } | undefined)?.result.pairingRequired;
+interface LanShare {
+  enabled: boolean;
+  urls: string[];
+  pairingUrl: string | null;
+  qrCodeDataUrl: string | null;
+  pairingRequired: boolean;
+  notice?: string;
 }
 
-async function startLongTask(url: string): Promise<void> {
-  const response = await fetch(`${url}/api/task/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'long', duration: 30_000 }) });
+/** Whether this machine has an address other devices could reach (as the engine counts them for 0.0.0.0). */
+const hasLanAddress = Object.values(networkInterfaces()).some((infos) =>
+  (infos ?? []).some((info) => info.family === 'IPv4' && !info.internal && !info.address.startsWith('169.254.')),
+);
+
+async function startLongTask(url: string, durationMs = 30_000): Promise<string> {
+  const response = await fetch(`${url}/api/task/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'long', duration: durationMs, clientId: 'smoke' }) });
   expect(response.ok).toBe(true);
+  return ((await response.json()) as { taskId: string }).taskId;
+}
+
+async function taskStatus(url: string, id: string): Promise<string> {
+  return ((await (await fetch(`${url}/api/tasks/${id}?clientId=smoke`)).json()) as { status: string }).status;
 }
 
 describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 60_000 }, () => {
@@ -108,7 +122,7 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     if (uiBuilt) expect(page.headers.get('content-type')).toContain('text/html');
 
     expect(run.events('ipc-handle').map((e) => e['channel']).sort()).toEqual(['task-monitor:get-lan-share', 'task-monitor:set-lan-share', 'task-monitor:show-about']);
-    expect(run.events('ipc-get-lan-share')[0]).toEqual({ result: { enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: true } });
+    expect(run.events('ipc-get-lan-share')[0]).toEqual({ result: { enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true } });
     expect(run.events('ipc-untrusted')[0]!['error']).toMatch(/not the app's own page/);
     const withoutCsp = run.events('headers-without-csp')[0] as { responseHeaders: Record<string, string[]> };
     expect(withoutCsp.responseHeaders['Content-Security-Policy']![0]).toContain(`connect-src 'self' ${url.replace('http', 'ws')}`);
@@ -168,20 +182,53 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 
-  it('shares on the LAN on the same port (pairing guards it, so idle means no question), and stops sharing again', async () => {
-    const run = launch(['--port', '0', '--log-level', 'warn', '--in-memory'], { STUB_LAN_TOGGLE: '1', STUB_DIALOG_RESPONSE: '1' });
+  it('shares on the LAN and stops again without asking, stopping tasks or reloading; shows a pairing link, renewed once used', async () => {
+    const run = launch(['--port', '0', '--log-level', 'warn', '--in-memory', '--grace-ms', '100']);
     await run.waitFor('page-played');
     const { url } = (await run.waitFor('load-url')) as { url: string };
+    const port = new URL(url).port;
+    const taskId = await startLongTask(url, 4_000);
+    await run.waitForText('1 running');
+
+    run.child.kill('SIGHUP'); // the user turns sharing on
+    const on = (await run.waitFor('ipc-set-lan-share'))['result'] as LanShare;
+    expect(on).toMatchObject({ enabled: true, pairingRequired: true });
+    expect(on.notice).toBeUndefined();
+    expect(await taskStatus(url, taskId)).not.toMatch(/Cancelled|Failed/);
+    if (hasLanAddress) {
+      expect(on.urls.length).toBeGreaterThan(0);
+      for (const lanUrl of on.urls) expect(lanUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${port}$`));
+      // The QR code carries the pairing link, not the bare address: a device without credentials is refused.
+      expect(on.pairingUrl).toMatch(new RegExp(`^${on.urls[0]}/pair\\?code=[\\w-]+$`));
+      expect(on.qrCodeDataUrl).toBe('data:image/png;base64,');
+      const lan = on.urls[0]!;
+      expect((await fetch(`${lan}/api/tasks?clientId=smoke`)).status).toBe(401);
+
+      // A device (this machine, through its LAN address) opens the link and is paired...
+      const paired = await fetch(on.pairingUrl!, { redirect: 'manual' });
+      expect(paired.status).toBe(303);
+      const cookie = paired.headers.get('set-cookie')!.split(';')[0]!;
+      expect((await fetch(`${lan}/api/tasks?clientId=smoke`, { headers: { cookie } })).status).toBe(200);
+      // ...and the page is sent the next link at once, with a new QR code.
+      const pushed = (await run.waitFor('webcontents-send')) as { channel: string; payload: LanShare };
+      expect(pushed.channel).toBe('task-monitor:lan-share-changed');
+      expect(pushed.payload).toMatchObject({ enabled: true, urls: on.urls, qrCodeDataUrl: 'data:image/png;base64,' });
+      expect(pushed.payload.pairingUrl).toMatch(new RegExp(`^${lan}/pair\\?code=`));
+      expect(pushed.payload.pairingUrl).not.toBe(on.pairingUrl);
+    } else {
+      expect(on).toEqual({ enabled: true, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true });
+    }
+
+    run.child.kill('SIGHUP'); // and off again
+    await run.waitForText('"enabled":false,"result"');
+    const off = (run.events('ipc-set-lan-share')[1] as { result: LanShare }).result;
+    expect(off).toEqual({ enabled: false, urls: [], pairingUrl: null, qrCodeDataUrl: null, pairingRequired: true });
+    if (hasLanAddress) await expect(fetch(`${on.urls[0]}/health`)).rejects.toThrow();
+
+    // Nothing asked, nothing stopped: the task finishes normally, on the same origin throughout.
     expect(run.events('message-box')).toEqual([]);
-    expect(sharedPairingRequired(run)).toBe(true);
-    const [on, off] = run.events('ipc-set-lan-share') as { enabled: boolean; result: { enabled: boolean; urls: string[]; qrCodeDataUrl: string | null } }[];
-    expect(on!.result.enabled).toBe(true);
-    for (const lanUrl of on!.result.urls) expect(lanUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${new URL(url).port}$`));
-    if (on!.result.urls.length) expect(on!.result.qrCodeDataUrl).toBe('data:image/png;base64,');
-    expect(off!.result).toEqual({ enabled: false, urls: [], qrCodeDataUrl: null, pairingRequired: true });
-    // Same origin throughout: the window was not sent anywhere else, and the server answers there.
+    await expect.poll(() => taskStatus(url, taskId), { timeout: 10_000, interval: 100 }).toBe('Completed');
     expect(run.events('load-url')).toHaveLength(1);
-    expect((await fetch(`${url}/health`)).ok).toBe(true);
     const settings = JSON.parse(readFileSync(join(run.userData, 'settings.json'), 'utf8')) as unknown;
     expect(settings).toEqual({ lanShare: false });
   });
@@ -211,6 +258,24 @@ describe.runIf(built || process.env['CI'])('the built main bundle', { timeout: 6
     expect(run.events('window-created')).toEqual([]);
     expect(run.events('tray-created')).toEqual([]);
     expect(run.events('dock-hide')).toHaveLength(1);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('prints the pairing link headless on the LAN, and a new one once it is used', async () => {
+    const run = launch(['--headless', '--port', '0', '--in-memory', '--log-level', 'warn']);
+    await run.waitForText('Background Task Monitor listening on http://0.0.0.0:');
+    const port = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(run.output())![1]!;
+    if (!hasLanAddress) return; // nothing another device could open: the engine says so in the log
+    await run.waitForText('Pair a device on your network');
+    const links = () => [...run.output().matchAll(/^ {2}(http:\/\/\S+\/pair\?code=\S+)$/gm)].map((match) => match[1]!);
+    const [first] = links();
+    expect(first).toMatch(new RegExp(`^http://[\\d.]+:${port}/pair\\?code=`));
+    // The listening line comes first, as with the Node launcher.
+    expect(run.output().indexOf('listening on')).toBeLessThan(run.output().indexOf(first!));
+    expect((await fetch(first!, { redirect: 'manual' })).status).toBe(303);
+    const code = (link: string) => new URL(link).searchParams.get('code');
+    await expect.poll(() => links().filter((link) => code(link) !== code(first!)).length, { timeout: 5_000 }).toBeGreaterThan(0);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
   });

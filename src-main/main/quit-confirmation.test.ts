@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lanShareChangePrompt, quitPrompt } from './quit-confirmation.js';
+import { quitPrompt } from './quit-confirmation.js';
 
 describe('quitPrompt', () => {
   it('does not ask when nothing is running', () => {
@@ -25,27 +25,5 @@ describe('quitPrompt', () => {
     const prompt = quitPrompt({ running: 1, queued: 0 }, 2_000, true)!;
     expect(prompt.message).toBe('1 task is still running. Quit anyway?');
     expect(prompt.detail).toBe('Running tasks get 2 s to finish; any still running then are cancelled.');
-  });
-});
-
-describe('lanShareChangePrompt', () => {
-  it('warns that the LAN can use the monitor while pairing does not exist', () => {
-    const prompt = lanShareChangePrompt(true, { running: 0, queued: 0 }, false)!;
-    expect(prompt.detail).toContain('Anyone on your network');
-    expect(prompt.buttons[prompt.confirmIndex]).toBe('Share');
-  });
-
-  it('does not warn about the LAN once pairing exists', () => {
-    expect(lanShareChangePrompt(true, { running: 0, queued: 0 }, true)).toBeNull();
-  });
-
-  it('warns that running tasks stop when the server restarts', () => {
-    const prompt = lanShareChangePrompt(false, { running: 3, queued: 0 }, false)!;
-    expect(prompt.detail).toBe('The server restarts: 3 running tasks will be stopped.');
-    expect(prompt.buttons[prompt.confirmIndex]).toBe('Stop sharing');
-  });
-
-  it('just turns sharing off when idle', () => {
-    expect(lanShareChangePrompt(false, { running: 0, queued: 2 }, false)).toBeNull();
   });
 });

@@ -41,28 +41,3 @@ export function quitPrompt(counts: Pick<TaskCounts, 'running' | 'queued'>, grace
     cancelIndex: 0,
   };
 }
-
-/**
- * The question to ask before restarting the server for a "Share on LAN" change: running tasks
- * are stopped like at quit. Turning sharing on also warns that, until pairing ships, anyone on
- * the network can use the monitor. Null when there is nothing to warn about.
- */
-export function lanShareChangePrompt(enable: boolean, counts: Pick<TaskCounts, 'running' | 'queued'>, pairingAvailable: boolean): ConfirmPrompt | null {
-  const warnings: string[] = [];
-  if (enable && !pairingAvailable) {
-    warnings.push('Anyone on your network will be able to open the monitor, see every task and submit or cancel tasks: device pairing is not available yet. Share only on a network you trust.');
-  }
-  if (counts.running > 0) {
-    warnings.push(`The server restarts: ${plural(counts.running, 'running task')} will be stopped.`);
-  }
-  if (warnings.length === 0) return null;
-  return {
-    type: 'warning',
-    title: 'Share on LAN',
-    message: enable ? 'Share Background Task Monitor on your local network?' : 'Stop sharing on your local network?',
-    detail: warnings.join('\n\n'),
-    buttons: ['Cancel', enable ? 'Share' : 'Stop sharing'],
-    confirmIndex: 1,
-    cancelIndex: 0,
-  };
-}

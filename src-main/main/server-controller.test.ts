@@ -6,12 +6,16 @@ import { ServerController, type MonitorLike } from './server-controller.js';
 
 type Options = { host: string; port: number };
 
-function fakeMonitor(host: string, port: number) {
+function fakeMonitor(host: string, port: number, refuse: readonly string[] = []) {
   const listeners = new Set<EngineListener>();
-  const monitor: MonitorLike & { emit(event: EngineEvent): void; closed: boolean } = {
+  const monitor: MonitorLike & { host: string; emit(event: EngineEvent): void; closed: boolean } = {
     host,
     port,
     closed: false,
+    rebind: async (next) => {
+      if (refuse.includes(next)) throw new LaunchError('ERR_PORT_IN_USE', `Port ${port} on ${next} is already in use.`);
+      monitor.host = next;
+    },
     engine: {
       subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
       counts: () => ({ queued: 1, running: 2, completed: 0, failed: 0, cancelled: 0 }),
@@ -47,7 +51,7 @@ describe('ServerController', () => {
     expect(onPortFallback).toHaveBeenCalledWith(5000, 53124);
   });
 
-  it('restarts on another host, on the same port, browsed through loopback', async () => {
+  it('moves to another host on the same port, without stopping, browsed through loopback', async () => {
     const starts: Options[] = [];
     const monitors: ReturnType<typeof fakeMonitor>[] = [];
     const server = new ServerController<Options, ReturnType<typeof fakeMonitor>>({
@@ -55,14 +59,32 @@ describe('ServerController', () => {
       options: { host: '127.0.0.1', port: 0 },
       portFallback: true,
     });
+    const heard = vi.fn();
+    server.subscribe(heard);
     await server.start();
-    const address = await server.restart('0.0.0.0');
-    expect(starts).toEqual([{ host: '127.0.0.1', port: 0 }, { host: '0.0.0.0', port: 41000 }]);
-    expect(monitors[0]!.closed).toBe(true);
+    const address = await server.rebind('0.0.0.0');
+    expect(starts).toEqual([{ host: '127.0.0.1', port: 0 }]);
+    expect(monitors[0]!.closed).toBe(false);
+    expect(server.current()).toBe(monitors[0]);
     expect(address).toEqual({ host: '0.0.0.0', port: 41000, windowUrl: 'http://127.0.0.1:41000', origin: 'http://127.0.0.1:41000' });
+    expect(server.address()).toEqual(address);
+    monitors[0]!.emit(event); // same engine: its listeners are still heard
+    expect(heard).toHaveBeenCalledTimes(1);
   });
 
-  it('keeps engine listeners across restarts, and drops the old engine', async () => {
+  it('keeps the old address when the new one cannot be used', async () => {
+    const server = new ServerController<Options, ReturnType<typeof fakeMonitor>>({ start: async (o) => fakeMonitor(o.host, o.port, ['0.0.0.0']), options: { host: '127.0.0.1', port: 5000 }, portFallback: true });
+    await server.start();
+    await expect(server.rebind('0.0.0.0')).rejects.toMatchObject({ code: 'ERR_PORT_IN_USE' });
+    expect(server.address()).toMatchObject({ host: '127.0.0.1', port: 5000 });
+  });
+
+  it('cannot rebind a stopped server', async () => {
+    const server = new ServerController<Options, ReturnType<typeof fakeMonitor>>({ start: async (o) => fakeMonitor(o.host, o.port), options: { host: '127.0.0.1', port: 5000 }, portFallback: true });
+    await expect(server.rebind('0.0.0.0')).rejects.toThrow('not running');
+  });
+
+  it('keeps engine listeners across a stop and a start, and drops the old engine', async () => {
     const monitors: ReturnType<typeof fakeMonitor>[] = [];
     const server = new ServerController<Options, ReturnType<typeof fakeMonitor>>({
       start: async (o) => monitors[monitors.push(fakeMonitor(o.host, o.port)) - 1]!,
@@ -73,10 +95,12 @@ describe('ServerController', () => {
     server.subscribe(heard);
     await server.start();
     monitors[0]!.emit(event);
-    await server.restart('0.0.0.0');
+    await server.stop();
+    await server.start('0.0.0.0');
     monitors[0]!.emit(event); // stopped engine: not heard
     monitors[1]!.emit(event);
     expect(heard).toHaveBeenCalledTimes(2);
+    expect(monitors[1]!.host).toBe('0.0.0.0');
   });
 
   it('keeps telling other listeners when one throws', async () => {
@@ -110,6 +134,12 @@ describe('ServerController', () => {
       expect(response.status).toBeLessThan(300);
       await vi.waitFor(() => expect(events).toContain('taskQueued'));
       expect(server.counts().queued + server.counts().running + server.counts().completed).toBe(1);
+      // Share on LAN and back: the same engine keeps its task and the window's origin stays.
+      expect(await server.rebind('0.0.0.0')).toMatchObject({ host: '0.0.0.0', windowUrl: address.windowUrl });
+      expect(await server.rebind('127.0.0.1')).toEqual(address);
+      expect(server.counts().queued + server.counts().running + server.counts().completed + server.counts().cancelled).toBe(1);
+      expect(server.counts().cancelled).toBe(0);
+      expect((await fetch(`${address.windowUrl}/health`)).ok).toBe(true);
     } finally {
       await server.stop();
     }

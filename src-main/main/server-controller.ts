@@ -11,6 +11,8 @@ export interface MonitorLike {
     subscribe(listener: EngineListener): () => void;
     counts(): TaskCounts;
   };
+  /** Listens on another address, same port, without stopping anything; rejects (LaunchError) and stays put when it cannot. */
+  rebind(host: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,7 @@ export interface ServerAddress {
 export interface ServerControllerOptions<O extends ListenOptions, M extends MonitorLike> {
   /** `startTaskMonitor`, or a fake. */
   start(options: O): Promise<M>;
-  /** Options of the first start; restarts change the host only. */
+  /** Options of the first start; a later start (after a stop) changes the host only. */
   options: O;
   /** Whether a taken port falls back to a free one (the window mode) or fails (headless). */
   portFallback: boolean;
@@ -36,9 +38,9 @@ export interface ServerControllerOptions<O extends ListenOptions, M extends Moni
 }
 
 /**
- * Owns the running engine + server across restarts ("Share on LAN" rebinds it), so the rest of
- * the app never holds a stale one: engine listeners subscribed here follow every restart, and
- * the address is always the one bound now.
+ * Owns the running engine + server, so the rest of the app never holds a stale one: engine
+ * listeners subscribed here follow every start, and the address is always the one bound now,
+ * also after "Share on LAN" moved the listener ({@link rebind}).
  */
 export class ServerController<O extends ListenOptions, M extends MonitorLike> {
   private monitor: M | undefined;
@@ -58,19 +60,23 @@ export class ServerController<O extends ListenOptions, M extends MonitorLike> {
     const choice = await listenWithFallback(this.settings.start, options, { fallback: this.settings.portFallback });
     if (choice.fellBack) this.settings.onPortFallback?.(choice.requestedPort, choice.monitor.port);
     this.monitor = choice.monitor;
-    // Keep the port: a restart should come back on the same origin, so the page's storage and
-    // any LAN device's bookmark stay valid.
+    // Keep the port: a later start should come back on the same origin, so the page's storage
+    // and any LAN device's bookmark stay valid.
     this.options = { ...options, port: choice.monitor.port };
     this.unsubscribe = choice.monitor.engine.subscribe((event) => this.emit(event));
-    const windowUrl = windowUrlFor(choice.monitor.host, choice.monitor.port);
-    this.last = { host: choice.monitor.host, port: choice.monitor.port, windowUrl, origin: originOf(windowUrl) ?? windowUrl };
-    return this.last;
+    return this.remember(choice.monitor);
   }
 
-  /** Stops gracefully (running tasks get the grace period) and starts again on `host`. */
-  async restart(host: string): Promise<ServerAddress> {
-    await this.stop();
-    return this.start(host);
+  /**
+   * Moves the running server to `host` on the same port without stopping it: running tasks,
+   * open connections and WebSockets carry on. Rejects like `monitor.rebind` (a LaunchError)
+   * when the new address cannot be used, and then still listens where it did.
+   */
+  async rebind(host: string): Promise<ServerAddress> {
+    const monitor = this.current();
+    await monitor.rebind(host);
+    this.options = { ...this.options, host };
+    return this.remember(monitor);
   }
 
   /** Stops gracefully; a no-op when stopped. */
@@ -94,8 +100,8 @@ export class ServerController<O extends ListenOptions, M extends MonitorLike> {
   }
 
   /**
-   * The address of the running server, or of the last one while a restart is in between (the
-   * window keeps that origin); throws only before the first start.
+   * The address of the running server, or of the last one once stopped (the window keeps that
+   * origin); throws only before the first start.
    */
   address(): ServerAddress {
     if (!this.last) throw new Error('The server has not started');
@@ -111,6 +117,12 @@ export class ServerController<O extends ListenOptions, M extends MonitorLike> {
   subscribe(listener: EngineListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private remember(monitor: M): ServerAddress {
+    const windowUrl = windowUrlFor(monitor.host, monitor.port);
+    this.last = { host: monitor.host, port: monitor.port, windowUrl, origin: originOf(windowUrl) ?? windowUrl };
+    return this.last;
   }
 
   private emit(event: EngineEvent): void {

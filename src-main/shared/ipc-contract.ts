@@ -4,7 +4,7 @@
  * constants only), so a renamed channel is a compile error rather than a silent no-op.
  */
 
-/** IPC channels, all `invoke`/`handle` (request and answer; nothing is pushed to the page). */
+/** IPC channels the page calls, all `invoke`/`handle` (request and answer). */
 export const IPC_CHANNELS = {
   showAbout: 'task-monitor:show-about',
   getLanShare: 'task-monitor:get-lan-share',
@@ -14,27 +14,47 @@ export const IPC_CHANNELS = {
 /** One of {@link IPC_CHANNELS}. */
 export type IpcChannel = (typeof IPC_CHANNELS)[keyof typeof IPC_CHANNELS];
 
+/**
+ * Channels the main process pushes on (`webContents.send`), only to the app's own page. The
+ * preload turns each into a callback that receives the payload alone, never the IPC event.
+ */
+export const IPC_EVENTS = {
+  /** A new {@link LanShareState} without the page asking: the pairing code was spent. */
+  lanShareChanged: 'task-monitor:lan-share-changed',
+} as const;
+
 /** What the "Share on LAN" setting looks like to the page. */
 export interface LanShareState {
   /** The persisted setting: the server listens on every interface when true. */
   readonly enabled: boolean;
-  /** Addresses another device on the network can open (empty when sharing is off). */
+  /**
+   * The plain addresses of the monitor on the network (`http://192.168.1.20:5000`), one per
+   * address other devices can reach, the likeliest LAN address first; empty when sharing is off.
+   * A device that opens one without having paired is refused: it needs {@link pairingUrl} once.
+   */
   readonly urls: readonly string[];
-  /** A QR code of the first address as a `data:image/png` URL, or null. */
+  /**
+   * The one-time link that pairs a device, on the first of {@link urls}
+   * (`http://192.168.1.20:5000/pair?code=…`); null when sharing is off or no address is
+   * reachable. It works once: after a device pairs, a new one is pushed (`onLanShareChange`).
+   */
+  readonly pairingUrl: string | null;
+  /** A QR code of {@link pairingUrl} as a `data:image/png` URL, or null. */
   readonly qrCodeDataUrl: string | null;
   /**
    * Whether devices on the LAN must pair (one-time code, then a device cookie) before they can
-   * use the monitor. True with the engine's access layer; were it false, anyone on the network
-   * could reach the server while sharing is on.
+   * use the monitor. Always true: the engine's access layer lets in only loopback without
+   * credentials.
    */
   readonly pairingRequired: boolean;
-  /** Set when the last change did not happen (declined, or the server could not restart). */
+  /** Set when the last change did not happen (the new address could not be used). */
   readonly notice?: string;
 }
 
 /**
- * `window.taskMonitor`: the whole surface the desktop app adds to the page. Small on purpose;
- * every method is a request the main process validates (sender origin, argument types).
+ * `window.taskMonitor`: the whole surface the desktop app adds to the page. Small on purpose:
+ * every request is validated by the main process (sender origin, argument types), and the one
+ * push ({@link IPC_EVENTS}) goes only to the app's own page.
  */
 export interface TaskMonitorDesktopApi {
   /** The app version, e.g. `0.1.0`. */
@@ -46,10 +66,15 @@ export interface TaskMonitorDesktopApi {
   /** The current "Share on LAN" state. */
   getLanShare(): Promise<LanShareState>;
   /**
-   * Turns "Share on LAN" on or off. The main process may ask the user first (tasks running, no
-   * pairing yet) and restarts the server; the answer is the state after that.
+   * Turns "Share on LAN" on or off. The server moves to the new address without stopping
+   * (running tasks and open connections carry on); the answer is the state after that.
    */
   setLanShare(enabled: boolean): Promise<LanShareState>;
+  /**
+   * Calls `listener` with the new state whenever it changes without the page asking (the
+   * pairing link was used, so there is a new one and a new QR code). Answers the unsubscribe.
+   */
+  onLanShareChange(listener: (state: LanShareState) => void): () => void;
 }
 
 /**

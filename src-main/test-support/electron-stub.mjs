@@ -38,10 +38,21 @@ export const session = {
   },
 };
 
+/** A LAN share state as logged: the QR code shortened to its kind. */
+const loggedLanShare = (state) => ({ ...state, qrCodeDataUrl: state.qrCodeDataUrl?.slice(0, 22) ?? null });
+
 class WebContents extends EventEmitter {
   openHandler;
+  url = '';
   setWindowOpenHandler(handler) {
     this.openHandler = handler;
+  }
+  getURL() {
+    return this.url;
+  }
+  /** A message pushed to the page (what the preload would hand its callback). */
+  send(channel, payload) {
+    log('webcontents-send', { channel, payload: channel === 'task-monitor:lan-share-changed' ? loggedLanShare(payload) : payload });
   }
 }
 
@@ -90,6 +101,7 @@ export class BrowserWindow extends EventEmitter {
   async loadURL(url) {
     log('load-url', { url });
     this.url = url;
+    this.webContents.url = url;
     this.emit('ready-to-show');
     setTimeout(() => void playThePage(this, url), 50);
   }
@@ -148,10 +160,19 @@ async function playThePage(window, url) {
     // The page's "Share on LAN" switch, on and then off again.
     for (const enabled of [true, false]) {
       const result = await ipcHandlers.get('task-monitor:set-lan-share')(frame(`${origin}/`), enabled);
-      log('ipc-set-lan-share', { enabled, result: { ...result, qrCodeDataUrl: result.qrCodeDataUrl?.slice(0, 22) ?? null } });
+      log('ipc-set-lan-share', { enabled, result: loggedLanShare(result) });
     }
   }
   log('page-played');
+}
+
+/** The page's "Share on LAN" switch, flipped by the user (SIGHUP plays that). */
+async function flipLanShare() {
+  const window = BrowserWindow.windows.at(-1);
+  const frame = { senderFrame: { url: `${new URL(window.url).origin}/` } };
+  const { enabled } = await ipcHandlers.get('task-monitor:get-lan-share')(frame);
+  const result = await ipcHandlers.get('task-monitor:set-lan-share')(frame, !enabled);
+  log('ipc-set-lan-share', { enabled: !enabled, result: loggedLanShare(result) });
 }
 
 export const Menu = {
@@ -212,6 +233,10 @@ export const nativeTheme = { shouldUseDarkColors: false };
 process.on('SIGUSR2', () => {
   log('user-closes-window');
   BrowserWindow.windows.at(-1)?.close();
+});
+// SIGHUP plays the user flipping the page's "Share on LAN" switch.
+process.on('SIGHUP', () => {
+  flipLanShare().catch((error) => log('ipc-set-lan-share', { error: error.message }));
 });
 
 export default { app, BrowserWindow, Menu, Tray, nativeImage, Notification, dialog, shell, screen, nativeTheme, ipcMain, session };
