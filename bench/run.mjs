@@ -31,7 +31,7 @@ function machine() {
     date: new Date().toISOString(),
     nproc: sh('nproc'),
     cpuModel,
-    memory: sh('free -h | sed -n 2p') || `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB total (free -h: ${sh("free -h | awk '/^Mem:/ {print $2\" total, \"$7\" available\"}'")})`,
     node: process.version,
     ulimitN: sh('ulimit -n'),
     git: sh('git rev-parse --short HEAD'),
