@@ -101,8 +101,9 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(await page.locator('[data-counter="completed"] dd').textContent()).toBe('1');
     expect(await page.locator('[data-counter="running"] dd').textContent()).toBe('0');
     await page.getByRole('button', { name: /Clear finished/ }).click();
-    expect(await page.locator('li.task').count()).toBe(0);
-    // The cleared task stays hidden after a reload.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('li.task').first().waitFor({ state: 'detached' });
+    // Cleared means deleted on the server: still gone after a reload.
     await page.reload();
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
     expect(await page.locator('li.task').count()).toBe(0);
@@ -284,6 +285,12 @@ describe.skipIf(!available)('monitor page across a server restart (browser)', ()
       await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
       const sessionId = await sessionIdOf(page);
 
+      // History: finished before the restart, still there after it.
+      await startTaskFromForm(page, 'Done before', 1000);
+      await page.locator('li.task[data-state="completed"]', { hasText: 'Done before' }).waitFor({ timeout: 15_000 });
+      await startTaskFromForm(page, 'Failed before', 1000, 1);
+      await page.locator('li.task[data-state="failed"]', { hasText: 'Failed before' }).waitFor({ timeout: 15_000 });
+
       await startTaskFromForm(page, 'Interrupted', 20_000);
       await page.locator('li.task[data-state="running"]').waitFor();
       await startTaskFromForm(page, 'Waiting its turn', 1000);
@@ -317,6 +324,14 @@ describe.skipIf(!available)('monitor page across a server restart (browser)', ()
         expect(shown).toEqual(list.items.map((task) => [task.name, task.state]));
       }, 20_000);
       await page.locator('li.task[data-state="completed"]', { hasText: 'Waiting its turn' }).waitFor({ timeout: 20_000 });
+      expect(await taskCard(page, 'Done before').getAttribute('data-state')).toBe('completed');
+      expect(await taskCard(page, 'Failed before').getAttribute('data-state')).toBe('failed');
+
+      // A fresh load after the restart: the history, filtered by the URL, in the first HTML.
+      await page.goto(`${current.url}/?state=failed&q=before`);
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+      expect(await page.locator('li.task h3').allTextContents()).toEqual(['Failed before']);
+      expect(await page.getByTestId('list-summary').textContent()).toBe('Showing 1 of 5 tasks');
       expect(errors).toEqual([]);
       await context.close();
     } finally {

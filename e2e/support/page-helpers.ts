@@ -16,15 +16,64 @@ export function sessionIdOf(page: Page): Promise<string> {
   return page.evaluate<string>("localStorage.getItem('sessionId') ?? ''");
 }
 
-/** Fills and submits the "start a task" form. */
-export async function startTaskFromForm(page: Page, name: string, duration: number, failAtStep?: number): Promise<void> {
+/**
+ * Fills and submits the "start a task" form. Advanced options left out are reset to their
+ * defaults when that section is open (the form keeps its values between submissions).
+ */
+export async function startTaskFromForm(
+  page: Page,
+  name: string,
+  duration: number,
+  failAtStep?: number,
+  advanced: { priority?: number; maxAttempts?: number } = {},
+): Promise<void> {
   await page.getByLabel('Task name').fill(name);
   await page.getByLabel(/^Duration/).fill(String(duration));
-  if (failAtStep !== undefined) {
-    await page.getByText('Advanced').click();
-    await page.getByLabel('Simulate a failure').selectOption(String(failAtStep));
+  const wanted = failAtStep !== undefined || advanced.priority !== undefined || advanced.maxAttempts !== undefined;
+  const open = (await page.locator('details.advanced').getAttribute('open')) !== null;
+  if (wanted && !open) await page.getByText('Advanced').click();
+  if (wanted || open) {
+    await page.getByLabel('Simulate a failure').selectOption(failAtStep === undefined ? '' : String(failAtStep));
+    await page.getByLabel(/^Priority/).fill(String(advanced.priority ?? 0));
+    await page.getByLabel(/^Max attempts/).fill(advanced.maxAttempts === undefined ? '' : String(advanced.maxAttempts));
   }
   await page.getByRole('button', { name: 'Start task' }).click();
+}
+
+/** A task as the REST API lists it (the fields the tests read). */
+export interface ApiTask {
+  id: string;
+  name: string;
+  state: string;
+  progress: number;
+}
+
+/** Starts a task for a session over the REST API, as another client of the session would. */
+export async function startTaskViaApi(baseUrl: string, clientId: string, body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/task/start`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ clientId, ...body }),
+  });
+  if (response.status !== 200) throw new Error(`POST /api/task/start answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { taskId: string }).taskId;
+}
+
+/** The session's tasks as the server lists them, newest first. */
+export async function tasksViaApi(baseUrl: string, clientId: string, query = ''): Promise<ApiTask[]> {
+  const response = await fetch(`${baseUrl}/api/tasks?clientId=${encodeURIComponent(clientId)}${query}`);
+  if (response.status !== 200) throw new Error(`GET /api/tasks answered ${response.status}`);
+  return ((await response.json()) as { items: ApiTask[] }).items;
+}
+
+/** The names of the task cards shown, top to bottom. */
+export function shownNames(page: Page): Promise<string[]> {
+  return page.locator('li.task h3').allTextContents();
+}
+
+/** A counter's value (e.g. `completed`). */
+export async function counter(page: Page, key: string): Promise<number> {
+  return Number(await page.locator(`[data-counter="${key}"] dd`).textContent());
 }
 
 /** A task card's progress as its progressbar reports it (0-100). */

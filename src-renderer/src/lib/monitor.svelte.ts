@@ -158,6 +158,8 @@ export class Monitor {
           duration: request.duration ?? null,
           parameters: { ...(request.parameters ?? {}), ...(request.duration === undefined ? {} : { duration: request.duration }) },
           createdAt: new Date(this.clock.read()).toISOString(),
+          priority: request.priority,
+          maxAttempts: request.maxAttempts,
         }),
       );
     } else {

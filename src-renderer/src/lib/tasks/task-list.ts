@@ -192,6 +192,8 @@ export function placeholderTask(input: {
   duration: number | null;
   parameters: Record<string, unknown>;
   createdAt: string;
+  priority?: number | undefined;
+  maxAttempts?: number | undefined;
 }): TaskDto {
   return {
     id: input.id,
@@ -209,8 +211,8 @@ export function placeholderTask(input: {
     parameters: input.parameters,
     duration: input.duration,
     attempt: 1,
-    maxAttempts: 1,
-    priority: 0,
+    maxAttempts: input.maxAttempts ?? 1,
+    priority: input.priority ?? 0,
     retryAt: null,
   };
 }
