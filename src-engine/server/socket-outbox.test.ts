@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ServerMessage, TaskDto, TaskState } from '../protocol/messages.js';
+import { SessionJournal } from './session-journal.js';
 import { outboxOf, sendMessage, SocketHub } from './socket-hub.js';
 import { OutboxFlusher, SocketOutbox } from './socket-outbox.js';
 
@@ -95,6 +96,7 @@ describe('SocketOutbox', () => {
 
   it('keeps one pending tick per task for a stalled socket, never dropping a state change, and catches up in order', () => {
     const hub = new SocketHub({ highWaterBytes: 1024, maxPendingBytes: 1 << 30 });
+    const journal = new SessionJournal();
     const socket = new FakeSocket();
     hub.add('slow', socket as unknown as WebSocket);
     const outbox = outboxOf(socket as unknown as WebSocket)!;
@@ -107,21 +109,24 @@ describe('SocketOutbox', () => {
     const lives = ['a', 'b', 'c'].map((id) => life(id, 5000));
     let step = 0;
     let maxPending = 0;
+    let maxEntries = 0; // live frames plus replaced ticks not yet compacted away
     for (let more = true; more; ) {
       more = false;
       for (const messages of lives) {
         const next = messages.next();
         if (next.done) continue;
         more = true;
-        hub.publish('slow', next.value);
+        hub.publish('slow', next.value, journal.record('slow', next.value)); // numbered, as the bridge does
         if (++step === 7000) sendMessage(socket as unknown as WebSocket, { type: 'pong', data: { timestamp: 'mid-way' }, timestamp: T });
         maxPending = Math.max(maxPending, outbox.pendingFrames);
+        maxEntries = Math.max(maxEntries, (outbox as unknown as { queue?: { length: number } }).queue?.length ?? 0);
       }
     }
 
     // Bounded: 3 tasks × (queued, running, one tick, completed) + the pong, whatever the tick count.
     expect(socket.sent).toHaveLength(1);
     expect(maxPending).toBeLessThanOrEqual(3 * 4 + 1);
+    expect(maxEntries).toBeLessThanOrEqual(2 * (3 * 4 + 1) + 33);
     expect(outbox.pendingBytes).toBeLessThan(16 * 1024);
     expect(outbox.coalesced).toBeGreaterThan(3 * 4990);
 
@@ -139,6 +144,11 @@ describe('SocketOutbox', () => {
     // Non-task messages keep their place: the mid-way pong comes after everything queued before it.
     const pongs = received.filter((m) => m.type === 'pong');
     expect(pongs.map((m) => m.data.timestamp)).toEqual([T, 'mid-way']);
+    // Frames leave in the order they were published: sequence numbers only grow (skipped numbers
+    // are coalesced ticks), so a client that ignores numbers it has passed loses no state change.
+    const seqs = received.flatMap((m) => (m.seq === undefined ? [] : [m.seq]));
+    expect(seqs.length).toBe(3 * 4);
+    expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
     expect(outbox.pendingFrames).toBe(0);
   });
 

@@ -31,9 +31,9 @@ export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { highWaterBytes: 64 * 1024, 
 const OPEN = 1;
 const TEXT = { binary: false } as const;
 
-/** A frame waiting for a slow socket. `frame` is replaced in place when a newer tick coalesces into it. */
+/** A frame waiting for a slow socket; `frame` is null once a newer tick of its task replaced it. */
 interface PendingFrame {
-  frame: Buffer;
+  frame: Buffer | null;
   taskId: string | undefined;
   tick: boolean;
 }
@@ -42,12 +42,14 @@ interface PendingFrame {
  * The send path of one socket. A fast socket gets each frame at once, with no copy and no
  * bookkeeping. A slow one (see {@link OutboxLimits.highWaterBytes}) gets a bounded queue instead
  * of an unbounded one:
- * - a progress tick (a `taskProgress` whose state equals the previous one for that task) replaces
- *   the task's tick still waiting here, in place, if nothing about that task was queued after it:
- *   the client skips intermediate percentages and sees the latest one;
+ * - a progress tick (a `taskProgress` whose state equals the previous one for that task) drops
+ *   the task's tick still waiting here, if nothing about that task was queued after it, and joins
+ *   the end of the queue: the client skips intermediate percentages and sees the latest one;
  * - everything else (`taskQueued`, state changes, non-task messages) is queued and delivered in
  *   order, never dropped.
- * So a client that does not read costs at most one pending tick per task plus its state changes.
+ * Frames keep the order they were published in (so the session's sequence numbers only grow: a
+ * client that skips numbers it has passed never skips a state change), and a client that does not
+ * read costs at most one pending tick per task plus its state changes.
  *
  * Frames are pre-serialised Buffers shared by every socket of a session: nothing is encoded per
  * socket.
@@ -56,6 +58,8 @@ export class SocketOutbox {
   /** Ticks merged into a pending one (a measure of how slow this peer is). */
   coalesced = 0;
   private queue: Deque<PendingFrame> | undefined;
+  /** Entries in `queue` whose frame was dropped; compacted away once they outnumber the live ones. */
+  private dropped = 0;
   /** Latest pending frame per task, to coalesce into; only entries still in `queue`. */
   private lastByTask: Map<string, PendingFrame> | undefined;
   private bytes = 0;
@@ -68,7 +72,7 @@ export class SocketOutbox {
 
   /** Frames waiting for the socket. */
   get pendingFrames(): number {
-    return this.queue?.length ?? 0;
+    return (this.queue?.length ?? 0) - this.dropped;
   }
 
   /** Bytes waiting for the socket. */
@@ -105,9 +109,14 @@ export class SocketOutbox {
       }
       if (socket.bufferedAmount >= this.limits.highWaterBytes) return false;
       const entry = queue.shift();
-      this.bytes -= entry.frame.length;
+      const frame = entry.frame;
+      if (frame === null) {
+        this.dropped--;
+        continue;
+      }
+      this.bytes -= frame.length;
       if (entry.taskId !== undefined && this.lastByTask!.get(entry.taskId) === entry) this.lastByTask!.delete(entry.taskId);
-      socket.send(entry.frame, TEXT);
+      socket.send(frame, TEXT);
     }
     return true;
   }
@@ -117,21 +126,27 @@ export class SocketOutbox {
     this.queue = undefined;
     this.lastByTask = undefined;
     this.bytes = 0;
+    this.dropped = 0;
   }
 
   private enqueue(frame: Buffer, taskId: string | undefined, tick: boolean): void {
     const lastByTask = (this.lastByTask ??= new Map());
+    const queue = (this.queue ??= new Deque());
     if (taskId !== undefined && tick) {
       const last = lastByTask.get(taskId);
-      if (last?.tick) {
-        this.bytes += frame.length - last.frame.length;
-        last.frame = frame;
+      if (last?.tick && last.frame !== null) {
+        this.bytes -= last.frame.length;
+        last.frame = null;
+        this.dropped++;
         this.coalesced++;
-        return;
+        if (this.dropped > 32 && this.dropped * 2 > queue.length) {
+          queue.retain((entry) => entry.frame !== null);
+          this.dropped = 0;
+        }
       }
     }
     const entry: PendingFrame = { frame, taskId, tick };
-    (this.queue ??= new Deque()).push(entry);
+    queue.push(entry);
     this.bytes += frame.length;
     if (taskId !== undefined) lastByTask.set(taskId, entry);
     if (this.bytes > this.limits.maxPendingBytes) {
