@@ -1,6 +1,6 @@
 /**
- * The page with tasks in every state, captured for the docs (light, dark, phone width). Also a
- * check that such a page renders all states at once. Writes to test-results/ unless
+ * The page with tasks in every state (one waiting to retry), captured for the docs (light, dark,
+ * phone width). Also a check that such a page renders all states at once. Writes to test-results/ unless
  * UPDATE_SCREENSHOTS=1, which refreshes docs/screenshot*.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -29,34 +29,40 @@ describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
     await server?.close();
   });
 
-  it('shows queued, running, completed and failed tasks together', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+  it('shows queued, retrying, running, completed, failed and cancelled tasks together', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1250 }, colorScheme: 'light' });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(server.url);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
     const sessionId = await sessionIdOf(page);
-    const start = (name: string, duration: number, parameters: Record<string, unknown> = {}) =>
+    const start = (name: string, duration: number, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
       page.evaluate(
         async (body) => {
           const response = await fetch('/api/task/start', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
           return response.status;
         },
-        { name, duration, clientId: sessionId, parameters },
+        { name, duration, clientId: sessionId, parameters, ...options },
       );
 
     expect(await start('Import customers', 1000)).toBe(200);
     expect(await start('Resize images', 1500, { failAtStep: 4 })).toBe(200);
+    expect(await start('Sync invoices', 1000, { failAtStep: 2 }, { maxAttempts: 3, priority: 2 })).toBe(200);
     await page.locator('li.task[data-state="completed"]').waitFor();
     await page.locator('li.task[data-state="failed"]').waitFor();
+    // Its first run failed; while it waits out the backoff, long tasks take both workers.
+    await taskCard(page, 'Sync invoices').getByText('attempt 2/3').waitFor();
     expect(await start('Nightly report', 20000)).toBe(200);
     expect(await start('Rebuild search index', 30000)).toBe(200);
     expect(await start('Send newsletter', 10000)).toBe(200);
+    expect(await start('Archive old logs', 5000)).toBe(200);
+    await taskCard(page, 'Archive old logs').getByRole('button', { name: 'Cancel Archive old logs' }).click();
+    await page.locator('li.task[data-state="cancelled"]').waitFor();
     await eventually(async () => expect(await progressOf(taskCard(page, 'Nightly report'))).toBeGreaterThanOrEqual(30), 20_000);
     await page.getByRole('button', { name: 'Ping' }).click();
     await eventually(async () => expect(await page.getByTestId('rtt').textContent()).toMatch(/^\d+ ms$/));
 
-    for (const state of ['queued', 'running', 'completed', 'failed']) {
+    for (const state of ['queued', 'running', 'completed', 'failed', 'cancelled']) {
       expect(await page.locator(`li.task[data-state="${state}"]`).count(), state).toBeGreaterThan(0);
     }
     await page.screenshot({ path: `${outDir}screenshot.png` });
