@@ -96,6 +96,24 @@ describe('automatic retry', () => {
     expect(task.runAt).toBeGreaterThan(Date.now());
   });
 
+  it('announces the end of the backoff (retryAt cleared) before the retry runs', async () => {
+    const { kind, gates, started } = gatedKind('short-backoff', { backoff: { baseMs: 20, maxMs: 20 } });
+    const engine = newEngine({ kinds: [kind] });
+    const seen: Array<[string, string | null, string]> = [];
+    engine.subscribe((event) => event.type === 'taskUpdated' && seen.push([event.task.state, event.task.runAt === null ? null : 'set', event.task.statusText]));
+    const id = await submitted(engine, 'short-backoff', { maxAttempts: 2 });
+    await until(() => gates.has(id));
+    const gate = gates.get(id)!;
+    gates.delete(id);
+    gate.fail(new Error('transient'));
+    await until(() => started.length === 2);
+    const queuedEvents = seen.filter(([state]) => state === 'queued');
+    expect(queuedEvents).toEqual([
+      ['queued', 'set', 'Retrying in 1 s (attempt 2/2)'],
+      ['queued', null, 'Queued (attempt 2/2)'],
+    ]);
+  });
+
   it('cancel during the backoff ends the task cancelled and it never runs again', async () => {
     const { kind, gates, started } = gatedKind('backoff', { backoff: { baseMs: 50, maxMs: 50 } });
     const engine = newEngine({ kinds: [kind] });

@@ -171,12 +171,17 @@ export class TaskEngine {
     return this.tasks.get(id);
   }
 
-  /** Tasks matching the query, newest first, with the total before paging. */
-  list(query: TaskQuery = {}): { items: Readonly<TaskRecord>[]; total: number } {
+  /**
+   * Tasks matching the query, newest first, with the total before paging and, in the same pass,
+   * the session's (or everyone's) counts by state, whatever the state and name filters.
+   */
+  list(query: TaskQuery = {}): { items: Readonly<TaskRecord>[]; total: number; counts: TaskCounts } {
     const needle = query.q?.toLowerCase();
     const matches: TaskRecord[] = [];
+    const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
     for (const task of this.tasks.values()) {
       if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
+      counts[task.state]++;
       if (query.state !== undefined && task.state !== query.state) continue;
       if (needle && !task.name.toLowerCase().includes(needle)) continue;
       matches.push(task);
@@ -184,7 +189,7 @@ export class TaskEngine {
     matches.reverse();
     const offset = query.offset ?? 0;
     const limit = query.limit ?? matches.length;
-    return { items: matches.slice(offset, offset + limit), total: matches.length };
+    return { items: matches.slice(offset, offset + limit), total: matches.length, counts };
   }
 
   /** How many known tasks are in each state. */
@@ -366,7 +371,11 @@ export class TaskEngine {
       this.backoffTimers.delete(task.id);
       if (task.state !== 'queued' || this.stopping) return;
       task.runAt = null;
-      // The queue may be full of newer submissions; a retry waits for space rather than failing.
+      task.statusText = `Queued (attempt ${task.attempt}/${task.maxAttempts})`;
+      // The wait is over: say so (same state, so a tick), then take a place in the queue. The
+      // queue may be full of newer submissions; a retry waits for space rather than failing.
+      this.store.saveSoon(task);
+      this.emit({ type: 'taskUpdated', task, stateChanged: false });
       void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
     }, Math.max(0, delay));
     timer.unref();

@@ -68,10 +68,11 @@ export interface Envelope<TType extends string, TData> {
  */
 export type ConnectionMessage = Envelope<'connection', { status: 'connected'; socketId: string; serverTime: string; epoch: string; seq: number }>;
 /**
- * Addition: the session's current tasks, newest first, as of sequence number `seq`. Sent right
+ * Addition: the session's current tasks, newest first (at most 200 of `total`; `counts` by state
+ * covers them all), as of sequence number `seq`. Sent right
  * after `connection` unless the client resumed (then `resumed` follows the missed messages).
  */
-export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[]; seq: number; epoch: string }>;
+export type SnapshotMessage = Envelope<'snapshot', { tasks: TaskDto[]; seq: number; epoch: string; total: number; counts: Record<TaskState, number> }>;
 /** Addition: the missed messages (`replayed` of them, up to `seq`) were just re-sent, in order. */
 export type ResumedMessage = Envelope<'resumed', { replayed: number; seq: number; epoch: string }>;
 /** A task was accepted. */

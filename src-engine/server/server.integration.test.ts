@@ -38,7 +38,7 @@ describe('seed scenarios', () => {
     await client.waitForFinal(taskId);
 
     expect(client.messages[0]).toMatchObject({ type: 'connection', data: { status: 'connected', socketId: 'single-session' } });
-    expect(client.messages[1]).toMatchObject({ type: 'snapshot', data: { tasks: [] } });
+    expect(client.messages[1]).toMatchObject({ type: 'snapshot', data: { tasks: [], total: 0, counts: { queued: 0, running: 0, completed: 0 } } });
     const queued = client.ofType('taskQueued');
     expect(queued).toHaveLength(1);
     expect(queued[0]!.data).toMatchObject({ id: taskId, name: 'Single', status: 'Queued', progress: 0, clientId: 'single-session' });
@@ -188,6 +188,10 @@ describe('REST contract', () => {
     const { body } = await getJson(`${monitor.url}/api/tasks?clientId=lister`);
     expect(body.total).toBe(2);
     expect(body.items.map((t: { name: string }) => t.name)).toEqual(['List two', 'List one']);
+    const counted = body.counts as Record<string, number>;
+    expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBe(2); // the session's tasks by state
+    const filtered = await getJson(`${monitor.url}/api/tasks?clientId=lister&q=two`);
+    expect(filtered.body).toMatchObject({ total: 1, counts: counted });
     const missing = await getJson(`${monitor.url}/api/tasks`);
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ code: 'SESSION_REQUIRED', status: 'Error' });

@@ -88,8 +88,8 @@ export class WsEndpoint {
       sendMessage(socket, { type: 'resumed', data: { replayed: resumed.missed.length, seq, epoch }, timestamp: now });
       return;
     }
-    const { items } = this.engine.list({ clientId: sessionId, limit: this.options.snapshotLimit });
-    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto), seq, epoch }, timestamp: now });
+    const { items, total, counts } = this.engine.list({ clientId: sessionId, limit: this.options.snapshotLimit });
+    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto), seq, epoch, total, counts }, timestamp: now });
   }
 
   /** Pings are answered; anything else, including malformed JSON and binary frames, is ignored. */

@@ -106,7 +106,7 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     const limit = Math.min(Number(request.query.limit ?? 100), MAX_PAGE_SIZE);
     const offset = Number(request.query.offset ?? 0);
     const page = engine.list({ ...(clientId ? { clientId } : {}), limit, offset, ...(state ? { state } : {}), ...(q ? { q } : {}) });
-    return { items: page.items.map(toTaskDto), total: page.total };
+    return { items: page.items.map(toTaskDto), total: page.total, counts: page.counts };
   });
 
   app.delete<{ Querystring: { clientId?: string; state?: TaskState } }>('/api/tasks', { schema: { querystring: clearQuerySchema } }, async (request, reply) => {
