@@ -1,5 +1,5 @@
 /** Reading what the server sends: one JSON envelope per text frame, checked before use. */
-import type { ServerMessage, TaskDto } from '../protocol.js';
+import type { ServerMessage, TaskDto, TaskState } from '../protocol.js';
 import { isObject, readTask } from '../tasks/read-task.js';
 
 /**
@@ -32,7 +32,8 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     case 'snapshot': {
       if (!isObject(data) || !Array.isArray(data['tasks'])) return null;
       const tasks = data['tasks'].map(readTask).filter((task): task is TaskDto => task !== null);
-      return { type: 'snapshot', data: { tasks, seq: num('seq'), epoch: str('epoch', '') }, timestamp };
+      const total = typeof data['total'] === 'number' ? data['total'] : tasks.length;
+      return { type: 'snapshot', data: { tasks, seq: num('seq'), epoch: str('epoch', ''), total, counts: readCounts(data['counts'], tasks) }, timestamp };
     }
     case 'resumed':
       if (!isObject(data)) return null;
@@ -52,4 +53,15 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     default:
       return null;
   }
+}
+
+/** Counts by state as the server sent them, else counted from the tasks at hand. */
+function readCounts(value: unknown, tasks: readonly TaskDto[]): Record<TaskState, number> {
+  const counts: Record<TaskState, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  if (isObject(value)) {
+    for (const state of Object.keys(counts) as TaskState[]) if (typeof value[state] === 'number') counts[state] = value[state] as number;
+    return counts;
+  }
+  for (const task of tasks) counts[task.state]++;
+  return counts;
 }

@@ -23,6 +23,9 @@ export class LanShare {
 
   constructor(api: TaskMonitorDesktopApi) {
     this.api = api;
+    // The app pushes a new pairing link (and QR code) once a device has used the current one.
+    // Optional: older or stand-in APIs may not have it.
+    api.onLanShareChange?.((state) => (this.state = state));
   }
 
   /** Reads the current state. */
