@@ -9,7 +9,7 @@ import { noopKind } from './lib/bench-kinds.mjs';
 import { alternate, benchPath, emitResult, log, QUICK } from './lib/common.mjs';
 
 const TASKS = QUICK ? 20_000 : 100_000;
-const ROUNDS = QUICK ? 2 : 3;
+const ROUNDS = QUICK ? 2 : 5;
 const CONCURRENCY = 8; // the engine's default
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
