@@ -38,6 +38,21 @@ describe('priority channel', () => {
     }
   });
 
+  it('keeps working as priority levels empty and come back', () => {
+    const channel = createPriorityChannel<[string, number]>({ capacity: Infinity, priorityOf: ([, p]) => p });
+    const read = () => {
+      const next = channel.reader.tryRead();
+      return next.ok ? next.value[0] : undefined;
+    };
+    channel.writer.tryWrite(['a', 1]);
+    expect(read()).toBe('a');
+    channel.writer.tryWrite(['b', 0]);
+    channel.writer.tryWrite(['c', 1]);
+    channel.writer.tryWrite(['d', 2]);
+    expect([read(), read(), read(), read()]).toEqual(['d', 'c', 'b', undefined]);
+    expect(channel.reader.count).toBe(0);
+  });
+
   it('makes writers wait when full, like a bounded wait channel', async () => {
     const channel = createPriorityChannel<number>({ capacity: 1, priorityOf: (n) => n });
     expect(channel.writer.tryWrite(1)).toBe(true);

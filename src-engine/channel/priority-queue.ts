@@ -1,83 +1,58 @@
+import { Deque } from './deque.js';
 import type { ItemQueue } from './item-queue.js';
 
-interface Entry<T> {
-  item: T;
-  priority: number;
-  /** Insertion order: equal priorities leave first in, first out. */
-  order: number;
-}
-
 /**
- * A binary heap ordered by priority (higher first), then by insertion (older first), so a
- * channel over it is FIFO among equals and every operation is O(log n).
+ * Items by priority (higher first), first in first out within a priority. One FIFO ring per
+ * priority level and a short sorted list of the levels in use: push and shift are O(1) for the
+ * handful of levels tasks use (O(levels) when a new level appears), with no per-item wrapper
+ * object, which a binary heap needs and which showed up as GC pressure in the engine benchmark.
  */
 export class PriorityQueue<T> implements ItemQueue<T> {
-  private readonly heap: Entry<T>[] = [];
-  private nextOrder = 0;
+  private readonly buckets = new Map<number, Deque<T>>();
+  /** Priorities that have items, highest first. */
+  private readonly levels: number[] = [];
+  private size = 0;
 
   constructor(private readonly priorityOf: (item: T) => number) {}
 
   get length(): number {
-    return this.heap.length;
+    return this.size;
   }
 
   push(item: T): void {
-    this.heap.push({ item, priority: this.priorityOf(item), order: this.nextOrder++ });
-    this.siftUp(this.heap.length - 1);
+    const priority = this.priorityOf(item);
+    let bucket = this.buckets.get(priority);
+    if (!bucket) {
+      bucket = new Deque<T>();
+      this.buckets.set(priority, bucket);
+      let at = 0;
+      while (at < this.levels.length && this.levels[at]! > priority) at++;
+      this.levels.splice(at, 0, priority);
+    }
+    bucket.push(item);
+    this.size++;
   }
 
+  /** The oldest item of the highest priority. */
   shift(): T {
-    return this.removeAt(0);
+    return this.takeFrom(0, (bucket) => bucket.shift());
   }
 
-  /** Removes the newest item; O(n) to find, which only drop modes would need. */
+  /** The item that would be read last: the newest of the lowest priority. */
   pop(): T {
-    let newest = 0;
-    for (let i = 1; i < this.heap.length; i++) if (this.heap[i]!.order > this.heap[newest]!.order) newest = i;
-    return this.removeAt(newest);
+    return this.takeFrom(this.levels.length - 1, (bucket) => bucket.pop());
   }
 
-  private removeAt(index: number): T {
-    const removed = this.heap[index]!;
-    const last = this.heap.pop()!;
-    if (index < this.heap.length) {
-      this.heap[index] = last;
-      this.siftDown(index);
-      this.siftUp(index);
+  private takeFrom(levelIndex: number, take: (bucket: Deque<T>) => T): T {
+    const priority = this.levels[levelIndex]!;
+    const bucket = this.buckets.get(priority)!;
+    const item = take(bucket);
+    this.size--;
+    if (bucket.length === 0) {
+      // Empty levels go, so the front of `levels` always has items.
+      this.buckets.delete(priority);
+      this.levels.splice(levelIndex, 1);
     }
-    return removed.item;
-  }
-
-  /** True when entry `a` must be read before entry `b`. */
-  private before(a: Entry<T>, b: Entry<T>): boolean {
-    return a.priority !== b.priority ? a.priority > b.priority : a.order < b.order;
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.before(heap[index]!, heap[parent]!)) return;
-      const moving = heap[index]!;
-      heap[index] = heap[parent]!;
-      heap[parent] = moving;
-      index = parent;
-    }
-  }
-
-  private siftDown(index: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const left = 2 * index + 1;
-      const right = left + 1;
-      let first = index;
-      if (left < heap.length && this.before(heap[left]!, heap[first]!)) first = left;
-      if (right < heap.length && this.before(heap[right]!, heap[first]!)) first = right;
-      if (first === index) return;
-      const moving = heap[index]!;
-      heap[index] = heap[first]!;
-      heap[first] = moving;
-      index = first;
-    }
+    return item;
   }
 }

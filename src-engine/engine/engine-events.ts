@@ -1,9 +1,10 @@
 import type { TaskRecord } from './task-record.js';
 
 /**
- * What the engine tells its listeners, in order. For state changes the task is a snapshot taken
- * when the change happened (it was made durable before this event); for progress ticks it is the
- * live record. Listeners must read (or serialise) it synchronously and never mutate it.
+ * What the engine tells its listeners, in order. With a durable store, the task of a state change
+ * is a snapshot taken when the change happened (it was made durable before this event); otherwise,
+ * and for progress ticks, it is the live record as of the event. Either way listeners must read
+ * (or serialise) it synchronously and never mutate it.
  */
 export type EngineEvent =
   | { readonly type: 'taskQueued'; readonly task: Readonly<TaskRecord> }

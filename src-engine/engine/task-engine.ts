@@ -67,6 +67,8 @@ export class TaskEngine {
   private readonly historyLimit: number;
   private readonly now: () => number;
   private readonly store: TaskStore;
+  /** Whether the store writes anything: if not, changes are announced without waiting on it. */
+  private readonly durable: boolean;
   private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
@@ -92,6 +94,7 @@ export class TaskEngine {
     this.historyLimit = positiveInteger(options.historyLimit ?? 10_000, 'historyLimit');
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryTaskStore();
+    this.durable = this.store.durable !== false;
     this.onStoreError = options.onStoreError ?? (() => undefined);
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
@@ -147,6 +150,11 @@ export class TaskEngine {
     }
     this.tasks.set(task.id, task);
     this.counters.queued++;
+    if (!this.durable) {
+      // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
+      this.emit({ type: 'taskQueued', task });
+      return { ok: true, task };
+    }
     this.announcing.set(task.id, undefined);
     try {
       await this.store.save(task);
@@ -280,10 +288,15 @@ export class TaskEngine {
     const signal = this.stopController.signal;
     while (!signal.aborted) {
       let task: TaskRecord;
-      try {
-        task = await this.queue.reader.read(signal);
-      } catch {
-        return; // stopped
+      // The fast path takes a waiting task without a promise; only an idle worker waits.
+      const next = this.queue.reader.tryRead();
+      if (next.ok) task = next.value;
+      else {
+        try {
+          task = await this.queue.reader.read(signal);
+        } catch {
+          return; // stopped
+        }
       }
       if (this.announcing.has(task.id)) await new Promise<void>((resolve) => this.announcing.set(task.id, resolve));
       // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
@@ -326,7 +339,8 @@ export class TaskEngine {
       this.running.delete(task.id);
       control.settle();
     };
-    ended.then(settle, settle);
+    if (ended === RESOLVED) settle();
+    else ended.then(settle, settle);
   }
 
   /** `Running` is out: the ticks held back meanwhile follow it, in order; later ones go out at once. */
@@ -389,15 +403,20 @@ export class TaskEngine {
     task.runAt = null;
   }
 
-  private async finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): Promise<void> {
+  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
     task.error = outcome.error ?? null;
     task.completedAt = this.now();
     this.setState(task, state);
-    await this.commit(task);
-    this.forgetOldest();
+    const committed = this.commit(task);
+    // Without a durable store the commit is already done: no promise chain per task.
+    if (committed === RESOLVED) {
+      this.forgetOldest();
+      return RESOLVED;
+    }
+    return committed.then(() => this.forgetOldest());
   }
 
   /**
@@ -405,7 +424,15 @@ export class TaskEngine {
    * and runs `then`. Commits announce in the order they were made: the store's batches complete in
    * order, and those of one batch in the order they joined it.
    */
-  private async commit(task: TaskRecord, then?: () => void): Promise<void> {
+  private commit(task: TaskRecord, then?: () => void): Promise<void> {
+    if (this.durable) return this.commitDurably(task, then);
+    // Nothing is written, so nothing to wait for: listeners read the live record synchronously.
+    this.emit({ type: 'taskUpdated', task, stateChanged: true });
+    then?.();
+    return RESOLVED;
+  }
+
+  private async commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
     const snapshot = { ...task };
     try {
       await this.store.save(task);
@@ -484,7 +511,7 @@ export class TaskEngine {
       doomed.push(task.id);
       excess--;
     }
-    this.store.delete(doomed).catch(this.onStoreError);
+    if (this.durable && doomed.length > 0) this.store.delete(doomed).catch(this.onStoreError);
   }
 
   private emit(event: EngineEvent): void {

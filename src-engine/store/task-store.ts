@@ -10,6 +10,11 @@ import type { TaskRecord } from '../engine/task-record.js';
  * - `loadAll` returns every stored task in the order they were created.
  */
 export interface TaskStore {
+  /**
+   * `false` for a store that keeps nothing: the engine then announces changes at once, with no
+   * wait for a write that would not happen. Absent means durable.
+   */
+  readonly durable?: boolean;
   loadAll(): TaskRecord[];
   save(task: Readonly<TaskRecord>): Promise<void>;
   saveSoon(task: Readonly<TaskRecord>): void;
@@ -20,6 +25,7 @@ export interface TaskStore {
 
 /** A store that keeps nothing: `--in-memory` runs and tests. */
 export class MemoryTaskStore implements TaskStore {
+  readonly durable = false;
   loadAll(): TaskRecord[] {
     return [];
   }
