@@ -82,7 +82,8 @@ export class TaskEngine {
   /** Final tasks in the order they became final, for {@link forgetOldest} (O(1) instead of a scan). */
   private readonly finishOrder = new Deque<TaskRecord>();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
-  private readonly listeners = new Set<EngineListener>();
+  /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
+  private listeners: readonly EngineListener[] = [];
   private readonly queue: Channel<TaskRecord>;
   private readonly stopController = new AbortController();
   private workers: Promise<void>[] = [];
@@ -122,8 +123,10 @@ export class TaskEngine {
 
   /** Hears every event until the returned function is called. */
   subscribe(listener: EngineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
   }
 
   /**
@@ -515,7 +518,9 @@ export class TaskEngine {
   }
 
   private emit(event: EngineEvent): void {
-    for (const listener of this.listeners) {
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) {
+      const listener = listeners[i]!;
       try {
         listener(event);
       } catch {
