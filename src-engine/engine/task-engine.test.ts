@@ -205,6 +205,20 @@ describe('TaskEngine', () => {
     expect(engine.list({ state: 'running' }).total).toBe(0);
   });
 
+  it('counts each session queued tasks as they enter and leave the queue', async () => {
+    const { kind, gates } = gatedKind();
+    const engine = newEngine({ kinds: [kind], concurrency: 1 });
+    const a1 = await engine.submit({ name: 'a1', clientId: 'a', kind: 'gated' });
+    await engine.submit({ name: 'a2', clientId: 'a', kind: 'gated' });
+    const b1 = await engine.submit({ name: 'b1', clientId: 'b', kind: 'gated' });
+    expect([engine.queuedFor('a'), engine.queuedFor('b'), engine.queuedFor('nobody')]).toEqual([2, 1, 0]);
+    if (!a1.ok || !b1.ok) throw new Error('refused');
+    await engine.cancel(b1.task.id);
+    engine.start();
+    await until(() => gates.has(a1.task.id));
+    expect([engine.queuedFor('a'), engine.queuedFor('b')]).toEqual([1, 0]);
+  });
+
   it('forgets the oldest finished tasks past its history limit, never unfinished ones', async () => {
     const quick = defineTaskKind({ name: 'quick', parse: (p) => p, run: async () => 'ok' });
     const engine = newEngine({ kinds: [quick], historyLimit: 3, concurrency: 1 });

@@ -73,6 +73,8 @@ export class TaskEngine {
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly counters: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
+  private readonly queuedByClient = new Map<string, number>();
   private readonly running = new Map<string, RunControl>();
   /**
    * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
@@ -152,7 +154,7 @@ export class TaskEngine {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
     this.tasks.set(task.id, task);
-    this.counters.queued++;
+    this.count(task, 1);
     if (!this.durable) {
       // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
       this.emit({ type: 'taskQueued', task });
@@ -166,7 +168,7 @@ export class TaskEngine {
       this.onStoreError(error);
       this.setState(task, 'failed');
       this.tasks.delete(task.id);
-      this.counters.failed--;
+      this.count(task, -1);
       return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
     } finally {
       const wake = this.announcing.get(task.id);
@@ -206,6 +208,11 @@ export class TaskEngine {
   /** How many known tasks are in each state. */
   counts(): TaskCounts {
     return { ...this.counters };
+  }
+
+  /** A session's tasks waiting for a worker (or for a retry backoff to end). O(1). */
+  queuedFor(clientId: string): number {
+    return this.queuedByClient.get(clientId) ?? 0;
   }
 
   /** Tasks waiting for a worker (or for a retry backoff to end). */
@@ -449,7 +456,7 @@ export class TaskEngine {
   /** Recovers one stored task at start. */
   private recover(task: TaskRecord): void {
     this.tasks.set(task.id, task);
-    this.counters[task.state]++;
+    this.count(task, 1);
     if (FINAL.has(task.state)) this.finishOrder.push(task);
     if (task.state === 'running') {
       if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
@@ -469,11 +476,20 @@ export class TaskEngine {
     else if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
   }
 
+  /** Adds (+1) or removes (-1) a task, in its current state, from the counters. */
+  private count(task: TaskRecord, delta: 1 | -1): void {
+    this.counters[task.state] += delta;
+    if (task.state !== 'queued') return;
+    const queued = (this.queuedByClient.get(task.clientId) ?? 0) + delta;
+    if (queued > 0) this.queuedByClient.set(task.clientId, queued);
+    else this.queuedByClient.delete(task.clientId);
+  }
+
   private setState(task: TaskRecord, state: TaskState): void {
     const wasFinal = FINAL.has(task.state);
-    this.counters[task.state]--;
-    this.counters[state]++;
+    this.count(task, -1);
     task.state = state;
+    this.count(task, 1);
     if (FINAL.has(state)) this.finishOrder.push(task);
     // Retried: it leaves the order of finishing (rare, O(history)); it re-enters when it ends again.
     else if (wasFinal) this.finishOrder.retain((other) => other !== task);
@@ -483,7 +499,7 @@ export class TaskEngine {
     if (doomed.length === 0) return;
     for (const task of doomed) {
       this.tasks.delete(task.id);
-      this.counters[task.state]--;
+      this.count(task, -1);
     }
     try {
       await this.store.delete(doomed.map((task) => task.id));
@@ -510,7 +526,7 @@ export class TaskEngine {
       // Stale: deleted by hand since it finished.
       if (this.tasks.get(task.id) !== task || !FINAL.has(task.state)) continue;
       this.tasks.delete(task.id);
-      this.counters[task.state]--;
+      this.count(task, -1);
       doomed.push(task.id);
       excess--;
     }

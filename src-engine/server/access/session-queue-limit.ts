@@ -8,33 +8,17 @@ const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The per-session cap on queued tasks, so one session cannot fill the shared queue for everyone.
- * Queued tasks are counted per session from the engine's events (not by scanning every task on
- * each submission), plus submissions in flight, so concurrent requests cannot overshoot the cap.
+ * The engine counts each session's queued tasks (O(1), recovered tasks included); this adds the
+ * submissions still in flight, so concurrent requests cannot overshoot the cap.
  */
 export class SessionQueueCounter {
-  private readonly queued = new Map<string, string>(); // task id → session
-  private readonly perSession = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
-  private readonly unsubscribe: () => void;
 
-  constructor(private readonly engine: TaskEngine) {
-    this.resync();
-    this.unsubscribe = engine.subscribe((event) => {
-      if (event.type === 'tasksDeleted') {
-        for (const id of event.ids) this.leave(id);
-      } else if (event.type === 'taskQueued' || event.stateChanged) {
-        if (event.task.state === 'queued') this.enter(event.task.id, event.task.clientId);
-        else this.leave(event.task.id);
-      }
-    });
-  }
+  constructor(private readonly engine: TaskEngine) {}
 
   /** Tasks the session has queued plus its submissions in flight. */
   count(session: string): number {
-    // Tasks recovered from the store at start are queued without an event: when the engine's
-    // own count disagrees with ours, count again (rare, and O(tasks) only then).
-    if (this.engine.queuedCount !== this.queued.size) this.resync();
-    return (this.perSession.get(session) ?? 0) + (this.inFlight.get(session) ?? 0);
+    return this.engine.queuedFor(session) + (this.inFlight.get(session) ?? 0);
   }
 
   /** Holds a place for a submission in flight; answers the release (call it once, when the request ends). */
@@ -48,32 +32,6 @@ export class SessionQueueCounter {
       if (left <= 0) this.inFlight.delete(session);
       else this.inFlight.set(session, left);
     };
-  }
-
-  /** Stops following the engine. */
-  close(): void {
-    this.unsubscribe();
-  }
-
-  private resync(): void {
-    this.queued.clear();
-    this.perSession.clear();
-    for (const task of this.engine.list({ state: 'queued' }).items) this.enter(task.id, task.clientId);
-  }
-
-  private enter(id: string, session: string): void {
-    if (this.queued.has(id)) return;
-    this.queued.set(id, session);
-    this.perSession.set(session, (this.perSession.get(session) ?? 0) + 1);
-  }
-
-  private leave(id: string): void {
-    const session = this.queued.get(id);
-    if (session === undefined) return;
-    this.queued.delete(id);
-    const left = (this.perSession.get(session) ?? 1) - 1;
-    if (left <= 0) this.perSession.delete(session);
-    else this.perSession.set(session, left);
   }
 }
 
@@ -92,10 +50,6 @@ export function installSessionQueueLimit(app: FastifyInstance, engine: TaskEngin
     const release = counter.reserve(session);
     // 'close' fires once the response is sent or the client went away: either way the place is free.
     reply.raw.once('close', release);
-    done();
-  });
-  app.addHook('onClose', (_instance, done) => {
-    counter.close();
     done();
   });
   return counter;
