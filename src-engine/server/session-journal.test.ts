@@ -19,16 +19,16 @@ describe('SessionJournal', () => {
   it('replays exactly the frames after the last number the client saw', () => {
     const journal = new SessionJournal();
     for (let n = 1; n <= 10; n++) journal.record('a', message(n));
-    const resumed = journal.resume('a', journal.epoch, 6);
+    const resumed = journal.resume('a', journal.epochOf('a'), 6);
     expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([7, 8, 9, 10]);
-    expect(journal.resume('a', journal.epoch, 10)).toEqual({ ok: true, missed: [] });
+    expect(journal.resume('a', journal.epochOf('a'), 10)).toEqual({ ok: true, missed: [] });
   });
 
   it('asks for a snapshot when the gap is older than the buffer', () => {
     const journal = new SessionJournal({ framesPerSession: 5 });
     for (let n = 1; n <= 12; n++) journal.record('a', message(n));
-    expect(journal.resume('a', journal.epoch, 6)).toEqual({ ok: false });
-    const resumed = journal.resume('a', journal.epoch, 7);
+    expect(journal.resume('a', journal.epochOf('a'), 6)).toEqual({ ok: false });
+    const resumed = journal.resume('a', journal.epochOf('a'), 7);
     expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([8, 9, 10, 11, 12]);
   });
 
@@ -36,9 +36,9 @@ describe('SessionJournal', () => {
     const journal = new SessionJournal();
     journal.record('a', message(1));
     expect(journal.resume('a', 'another-epoch', 0)).toEqual({ ok: false });
-    expect(journal.resume('a', journal.epoch, 5)).toEqual({ ok: false });
-    expect(journal.resume('a', journal.epoch, -1)).toEqual({ ok: false });
-    expect(journal.resume('a', journal.epoch, 0.5)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epochOf('a'), 5)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epochOf('a'), -1)).toEqual({ ok: false });
+    expect(journal.resume('a', journal.epochOf('a'), 0.5)).toEqual({ ok: false });
   });
 
   it('forgets the frames of the least recently active sessions first, but never reuses numbers', () => {
@@ -46,8 +46,8 @@ describe('SessionJournal', () => {
     journal.record('old', message(1));
     journal.record('mid', message(2));
     journal.record('new', message(3));
-    expect(journal.resume('old', journal.epoch, 0)).toEqual({ ok: false });
-    expect(journal.resume('mid', journal.epoch, 0).ok).toBe(true);
+    expect(journal.resume('old', journal.epochOf('old'), 0)).toEqual({ ok: false });
+    expect(journal.resume('mid', journal.epochOf('mid'), 0).ok).toBe(true);
     expect(seqOf(journal.record('old', message(4)))).toBe(2);
   });
 
@@ -60,8 +60,32 @@ describe('SessionJournal', () => {
     journal.watch('a');
     expect(journal.isWatched('a')).toBe(true);
     expect(seqOf(journal.record('a', message(3)))).toBe(3);
-    const resumed = journal.resume('a', journal.epoch, 2);
+    const resumed = journal.resume('a', journal.epochOf('a'), 2);
     expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([3]);
+  });
+
+  it('forgets the numbering of the least recently active sessions; a client of a forgotten one gets a snapshot', () => {
+    const journal = new SessionJournal({ maxCounters: 2 });
+    journal.record('a', message(1));
+    const epochA = journal.epochOf('a');
+    journal.record('b', message(2));
+    journal.record('c', message(3)); // 'a' is forgotten
+    expect(journal.currentSeq('a')).toBe(0);
+    journal.record('a', message(4));
+    expect(journal.epochOf('a')).not.toBe(epochA);
+    expect(journal.resume('a', epochA, 0)).toEqual({ ok: false });
+    const resumed = journal.resume('a', journal.epochOf('a'), 0);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([1]);
+  });
+
+  it('keeps a session that is still active when others come and go', () => {
+    const journal = new SessionJournal({ maxCounters: 2 });
+    journal.record('active', message(1));
+    journal.record('x', message(2));
+    journal.record('active', message(3));
+    journal.record('y', message(4)); // 'x' is the least recently active now
+    expect(journal.currentSeq('active')).toBe(2);
+    expect(journal.currentSeq('x')).toBe(0);
   });
 
   it('keeps memory bounded however many messages a session gets', () => {

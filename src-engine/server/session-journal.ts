@@ -13,10 +13,19 @@ export interface SessionJournalOptions {
   framesPerSession?: number;
   /** Sessions whose frames are kept; the least recently active lose theirs first. Default 2000. */
   maxSessions?: number;
+  /** Sessions whose numbering is remembered; the least recently active are forgotten. Default 100,000. */
+  maxCounters?: number;
 }
 
 /** What a reconnecting client can be given. */
 export type ResumeResult = { readonly ok: true; readonly missed: readonly JournalEntry[] } | { readonly ok: false };
+
+interface Counter {
+  /** Last number handed out. */
+  seq: number;
+  /** Names this numbering: a counter forgotten and made again starts over under a new epoch. */
+  readonly epoch: string;
+}
 
 interface SessionLog {
   /** Last sequence number handed out. */
@@ -28,21 +37,32 @@ interface SessionLog {
 /**
  * Gives every message to a session a sequence number (1, 2, 3, ... per session) and keeps the
  * latest frames, so that a client that reconnects with the last number it saw gets exactly what
- * it missed. The `epoch` names this server run: numbers from an earlier run mean nothing here,
- * so a client that brings one gets a fresh snapshot instead.
+ * it missed. A session's `epoch` names its numbering: numbers from an earlier server run, or from
+ * a numbering this journal has since forgotten, mean nothing here, so a client that brings one
+ * gets a fresh snapshot instead. Memory is bounded: frames for the most recently active sessions,
+ * counters for many more.
  */
 export class SessionJournal {
+  /** This server run; every session's epoch starts with it. */
   readonly epoch = randomUUID();
   private readonly framesPerSession: number;
   private readonly maxSessions: number;
+  private readonly maxCounters: number;
   /** Insertion order doubles as recency: a session is re-inserted on every message. */
   private readonly sessions = new Map<string, SessionLog>();
-  /** Counters outlive evicted frames, so numbers never repeat within an epoch. */
-  private readonly counters = new Map<string, number>();
+  /** Counters outlive evicted frames, so numbers never repeat within an epoch. Recency-ordered too. */
+  private readonly counters = new Map<string, Counter>();
+  private generations = 0;
 
   constructor(options: SessionJournalOptions = {}) {
     this.framesPerSession = options.framesPerSession ?? 1000;
     this.maxSessions = options.maxSessions ?? 2000;
+    this.maxCounters = options.maxCounters ?? 100_000;
+  }
+
+  /** The epoch of a session's numbering, as its sockets are told it. */
+  epochOf(sessionId: string): string {
+    return this.counterOf(sessionId).epoch;
   }
 
   /**
@@ -68,13 +88,12 @@ export class SessionJournal {
    * (numbers never repeat) but nothing is serialised or kept.
    */
   skip(sessionId: string): void {
-    this.counters.set(sessionId, (this.counters.get(sessionId) ?? 0) + 1);
+    this.next(sessionId);
   }
 
   /** Numbers, serialises and keeps a message for a session; returns the frame to send. */
   record(sessionId: string, message: ServerMessage): Buffer {
-    const seq = (this.counters.get(sessionId) ?? 0) + 1;
-    this.counters.set(sessionId, seq);
+    const seq = this.next(sessionId);
     // The number goes last, as `{ ...message, seq }` would put it, without copying the message.
     const json = JSON.stringify(message);
     const frame = Buffer.from(`${json.slice(0, -1)},"seq":${seq}}`);
@@ -88,7 +107,7 @@ export class SessionJournal {
 
   /** The last number handed out to a session (0 before any). */
   currentSeq(sessionId: string): number {
-    return this.counters.get(sessionId) ?? 0;
+    return this.counters.get(sessionId)?.seq ?? 0;
   }
 
   /**
@@ -97,13 +116,32 @@ export class SessionJournal {
    */
   resume(sessionId: string, epoch: string, lastSeq: number): ResumeResult {
     const current = this.currentSeq(sessionId);
-    if (epoch !== this.epoch || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > current) return { ok: false };
+    if (epoch !== this.counters.get(sessionId)?.epoch || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > current) return { ok: false };
     if (lastSeq === current) return { ok: true, missed: [] };
     const frames = this.sessions.get(sessionId)?.frames ?? [];
     const kept = frames.length > this.framesPerSession ? frames.slice(-this.framesPerSession) : frames;
     const first = kept[0];
     if (!first || first.seq > lastSeq + 1) return { ok: false };
     return { ok: true, missed: kept.slice(lastSeq + 1 - first.seq) };
+  }
+
+  /** The next number of a session, refreshing its recency. */
+  private next(sessionId: string): number {
+    const counter = this.counterOf(sessionId);
+    this.counters.delete(sessionId);
+    this.counters.set(sessionId, counter);
+    return ++counter.seq;
+  }
+
+  private counterOf(sessionId: string): Counter {
+    let counter = this.counters.get(sessionId);
+    if (counter) return counter;
+    counter = { seq: 0, epoch: `${this.epoch}.${++this.generations}` };
+    this.counters.set(sessionId, counter);
+    // Frames kept under a forgotten numbering must never be replayed under the new one.
+    this.sessions.delete(sessionId);
+    if (this.counters.size > this.maxCounters) this.counters.delete(this.counters.keys().next().value as string);
+    return counter;
   }
 
   private touch(sessionId: string): SessionLog {

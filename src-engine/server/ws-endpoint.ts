@@ -78,8 +78,8 @@ export class WsEndpoint {
     // Everything below runs in one synchronous block: no engine event can slip between the
     // greeting, the replay or snapshot, and the live messages that follow.
     const now = new Date().toISOString();
-    const { epoch } = this.journal;
     this.journal.watch(sessionId);
+    const epoch = this.journal.epochOf(sessionId);
     const seq = this.journal.currentSeq(sessionId);
     sendMessage(socket, { type: 'connection', data: { status: 'connected', socketId: sessionId, serverTime: now, epoch, seq }, timestamp: now });
     const resumed = resume ? this.journal.resume(sessionId, resume.epoch, resume.lastSeq) : { ok: false as const };
