@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newTaskId } from './task-id.js';
 import { setMaxListeners } from 'node:events';
 import { Deque } from '../channel/deque.js';
 import { createPriorityChannel, type Channel } from '../channel/index.js';
@@ -548,7 +548,7 @@ export class TaskEngine {
 
 function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, maxAttempts: number, now: number): TaskRecord {
   return {
-    id: randomUUID(),
+    id: newTaskId(),
     name: submission.name,
     kind,
     parameters,

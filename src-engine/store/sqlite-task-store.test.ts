@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../engine/task-record.js';
-import { SCHEMA_VERSION } from './migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { SqliteTaskStore, StoreError } from './sqlite-task-store.js';
 
 const dirs: string[] = [];
@@ -129,5 +129,165 @@ describe('SqliteTaskStore', () => {
     const store = SqliteTaskStore.open(tempDb());
     await store.close();
     await expect(store.save(task('late'))).rejects.toMatchObject({ code: 'ERR_STORE_WRITE' });
+  });
+
+  it('keeps WAL with synchronous=NORMAL', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const db = (store as unknown as { db: Database.Database }).db;
+    expect(db.prepare('PRAGMA journal_mode').get()).toMatchObject({ journal_mode: 'wal' });
+    expect(db.prepare('PRAGMA synchronous').get()).toMatchObject({ synchronous: 1 }); // NORMAL
+    await store.close();
+  });
+});
+
+describe('SqliteTaskStore batches', () => {
+  const rowsOf = (path: string) => {
+    const raw = new Database(path);
+    try {
+      return raw.prepare('SELECT id FROM tasks ORDER BY id').all() as { id: string }[];
+    } finally {
+      raw.close();
+    }
+  };
+
+  it('writes big mixed batches (new, fresh and not, updated, deleted) in chunks, every field intact', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    // 300 = 128 + 128 + 32 + 8 + 4: every statement size; some are new but already running.
+    const records = Array.from({ length: 300 }, (_, i) =>
+      task(`t${String(i).padStart(3, '0')}`, {
+        createdAt: i,
+        priority: i % 7,
+        maxAttempts: 1 + (i % 3),
+        parameters: { i, text: `ünïcødé ${i}` },
+        ...(i % 5 === 0 ? { state: 'running' as const, startedAt: 10 + i, statusText: 'Running', progress: 12.5 } : {}),
+      }),
+    );
+    await Promise.all(records.map((record) => store.save(record)));
+    expect(store.loadAll()).toEqual(records);
+
+    // Next batch: 1000 new ones (queued), 250 of the first finish, 50 of them are deleted.
+    const more = Array.from({ length: 1000 }, (_, i) => task(`u${String(i).padStart(4, '0')}`, { createdAt: 1000 + i }));
+    for (const record of records.slice(0, 250)) {
+      Object.assign(record, { state: 'failed', progress: 100 / 3, statusText: 'Failed', error: `boom ${record.id}`, result: null, startedAt: 5, completedAt: 6, attempt: 2, runAt: null });
+    }
+    records[260]!.runAt = 123; // a retry backoff
+    records[260]!.result = 'partial';
+    const writes = [...more.map((record) => store.save(record)), ...records.slice(0, 261).map((record) => store.save(record))];
+    const gone = records.slice(0, 50).map((record) => record.id);
+    writes.push(store.delete(gone));
+    await Promise.all(writes);
+
+    const expected = [...records.slice(50), ...more];
+    await store.close();
+    const reopened = SqliteTaskStore.open(path);
+    expect(reopened.loadAll()).toEqual(expected);
+    await reopened.close();
+  });
+
+  it('updates a row it loaded at start, and deletes it', async () => {
+    const path = tempDb();
+    const first = SqliteTaskStore.open(path);
+    await first.save(task('old', { createdAt: 1 }));
+    await first.close();
+
+    const store = SqliteTaskStore.open(path);
+    const [old] = store.loadAll();
+    old!.state = 'completed';
+    old!.progress = 100;
+    old!.completedAt = 9;
+    await store.save(old!);
+    await store.close();
+    const again = SqliteTaskStore.open(path);
+    expect(again.loadAll()).toEqual([old]);
+    await again.delete(['old']);
+    expect(again.loadAll()).toEqual([]);
+    await again.close();
+  });
+
+  it('saves over an existing row it never loaded (the insert turns into an update)', async () => {
+    const path = tempDb();
+    const first = SqliteTaskStore.open(path);
+    await first.save(task('x', { state: 'running', statusText: 'first', startedAt: 1 }));
+    await first.close();
+
+    const second = SqliteTaskStore.open(path); // no loadAll: it does not know 'x'
+    await second.save(task('x')); // fresh
+    await second.close();
+    const third = SqliteTaskStore.open(path);
+    const failed = task('x', { state: 'failed', statusText: 'Failed', error: 'e', startedAt: 3, completedAt: 4, attempt: 2 });
+    await third.save(failed); // not fresh
+    expect(third.loadAll()).toEqual([failed]);
+    await third.close();
+  });
+
+  it('writes a row again when it vanished behind its back (an update that finds nothing)', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const record = task('v', { createdAt: 5 });
+    await store.save(record);
+    const raw = new Database(path);
+    raw.exec("DELETE FROM tasks WHERE id = 'v'");
+    raw.close();
+    record.state = 'running';
+    record.startedAt = 6;
+    await Promise.all([store.save(record), store.save(task('w', { createdAt: 6 }))]);
+    await store.save(Object.assign(task('w', { createdAt: 6 }), { state: 'completed' as const, completedAt: 7 }));
+    expect(store.loadAll()).toEqual([record, expect.objectContaining({ id: 'w', state: 'completed', completedAt: 7 })]);
+    await store.close();
+  });
+
+  it('rolls a failed batch back whole, and inserts its tasks on their next save', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const good = task('good', { createdAt: 1 });
+    const bad = task('bad', { createdAt: 2, parameters: { size: 1n } }); // JSON.stringify throws
+    const outcomes = await Promise.allSettled([store.save(good), store.save(bad)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_STORE_WRITE' });
+    expect(store.loadAll()).toEqual([]);
+    expect((store as unknown as { stored: Set<string> }).stored.size).toBe(0);
+
+    good.state = 'running';
+    await Promise.all([store.save(good), store.save(task('bad', { createdAt: 2 }))]);
+    expect(store.loadAll()).toEqual([good, task('bad', { createdAt: 2 })]);
+    await store.close();
+  });
+
+  it('opens a database made by schema version 1 (random v4 ids, tasks_by_client index), migrates it and works on its rows', async () => {
+    const path = tempDb();
+    const v1 = [
+      task('1b4e28ba-2fa1-41d2-883f-0016d3cca427', { createdAt: 10, state: 'completed', progress: 100, statusText: 'Completed', result: 'ok', startedAt: 11, completedAt: 12 }),
+      task('9f2c1e4a-7b3d-4c5e-8f6a-1b2c3d4e5f60', { createdAt: 20, priority: 3, maxAttempts: 2 }),
+      task('05d3a1c2-9e8f-4a7b-b6c5-d4e3f2a1b0c9', { createdAt: 30, state: 'running', startedAt: 31, progress: 40, statusText: 'Step 4/10' }),
+    ];
+    // What version 1 of this store wrote: migration 1 only, user_version 1, the same column values.
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    raw.exec('PRAGMA journal_mode = WAL');
+    raw.exec(MIGRATIONS[0]!);
+    raw.exec('PRAGMA user_version = 1');
+    const insert = raw.prepare('INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const t of v1) {
+      insert.run([t.id, t.name, t.kind, JSON.stringify(t.parameters), t.clientId, t.state, t.progress, t.statusText, t.result, t.error, t.createdAt, t.startedAt, t.completedAt, t.attempt, t.maxAttempts, t.priority, t.runAt]);
+    }
+    raw.close();
+
+    const store = SqliteTaskStore.open(path);
+    expect(store.loadAll()).toEqual(v1);
+    const queued = v1[1]!;
+    queued.state = 'completed';
+    queued.completedAt = 25;
+    await Promise.all([store.save(queued), store.delete([v1[0]!.id]), store.save(task('new', { createdAt: 40 }))]);
+    await store.close();
+
+    const check = new Database(path);
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'tasks_by_client'").all()).toEqual([]);
+    check.close();
+    const reopened = SqliteTaskStore.open(path);
+    expect(reopened.loadAll()).toEqual([queued, v1[2], task('new', { createdAt: 40 })]);
+    await reopened.close();
   });
 });

@@ -1,0 +1,83 @@
+import { randomFillSync } from 'node:crypto';
+
+/**
+ * Task ids: UUID version 7 (RFC 9562 §5.7), still plain UUID strings on the wire.
+ *
+ *   unix_ts_ms (48 bits) | ver = 7 (4) | rand_a: counter (12) | var = 0b10 (2) | rand_b (62, random)
+ *
+ * Ids of one process sort (as strings, and as bytes) in the order they were made: the timestamp
+ * leads, and within one millisecond `rand_a` is a counter (RFC 9562 §6.2, method 1) that starts at
+ * a random value below 2048 and is bumped for each id. When it runs out (> 2048 ids in one
+ * millisecond) or the clock steps back, the timestamp is carried forward by one millisecond instead
+ * of going back. Time order matters to the store: SQLite's primary-key B-tree then grows at its end
+ * instead of at random places, and the oldest tasks (the ones the history limit forgets) sit
+ * together.
+ *
+ * 62 random bits per id from the CSPRNG (drawn 256 ids at a time) keep ids unguessable enough to
+ * serve, like the v4 ids before them, as opaque handles; they are not secrets.
+ */
+export function newTaskId(): string {
+  let ms = Date.now();
+  if (ms > lastMs) {
+    lastMs = ms;
+    counter = randomByte() | ((randomByte() & 0x07) << 8); // 0…2047: room for ≥ 2048 more in this ms
+  } else if (++counter > 0xfff) {
+    lastMs++; // counter exhausted, or the clock went back: borrow from the next millisecond
+    counter = 0;
+  }
+  ms = lastMs;
+  // 48-bit timestamp as 12 hex digits, 12 bits at a time (2^48 ms is the year 10889).
+  const high = Math.floor(ms / 0x1000000);
+  const low = ms % 0x1000000;
+  const time = HEX3[high >>> 12]! + HEX3[high & 0xfff]! + HEX3[low >>> 12]! + HEX3[low & 0xfff]!;
+  // Bytes 8-15: the variant (0b10) and 62 random bits.
+  if (poolOffset + 8 > POOL.length) refill();
+  const p = poolOffset;
+  poolOffset += 8;
+  return (
+    time.slice(0, 8) +
+    '-' +
+    time.slice(8) +
+    '-7' +
+    HEX3[counter]! +
+    '-' +
+    HEX2[(POOL[p]! & 0x3f) | 0x80]! +
+    HEX2[POOL[p + 1]!]! +
+    '-' +
+    HEX2[POOL[p + 2]!]! +
+    HEX2[POOL[p + 3]!]! +
+    HEX2[POOL[p + 4]!]! +
+    HEX2[POOL[p + 5]!]! +
+    HEX2[POOL[p + 6]!]! +
+    HEX2[POOL[p + 7]!]!
+  );
+}
+
+/** The creation time (epoch ms) a UUIDv7 carries, or undefined for another id. */
+export function taskIdTime(id: string): number | undefined {
+  if (!UUID_V7.test(id)) return undefined;
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+/** A UUID of version 7 and variant 0b10, lower case. */
+export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let lastMs = -1;
+let counter = 0;
+
+const POOL = Buffer.alloc(8 * 256);
+let poolOffset = POOL.length;
+
+function refill(): void {
+  randomFillSync(POOL);
+  poolOffset = 0;
+}
+
+function randomByte(): number {
+  if (poolOffset >= POOL.length) refill();
+  return POOL[poolOffset++]!;
+}
+
+/** `HEX2[b]`: byte b as 2 hex digits; `HEX3[n]`: n < 4096 as 3. */
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const HEX3 = Array.from({ length: 4096 }, (_, n) => n.toString(16).padStart(3, '0'));
