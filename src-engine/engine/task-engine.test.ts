@@ -2,24 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from './engine-events.js';
 import { defineTaskKind, TaskParameterError } from './task-kind.js';
 import { TaskEngine } from './task-engine.js';
-
-/** A kind whose runs the test finishes by hand, to control timing exactly. */
-function gatedKind() {
-  const gates = new Map<string, { finish: (value?: unknown) => void; fail: (error: Error) => void; signal: AbortSignal }>();
-  const started: string[] = [];
-  const kind = defineTaskKind<Record<string, unknown>>({
-    name: 'gated',
-    parse: (parameters) => parameters,
-    run: ({ taskId, signal, report }) =>
-      new Promise((resolve, reject) => {
-        started.push(taskId);
-        gates.set(taskId, { finish: resolve, fail: reject, signal });
-        signal.addEventListener('abort', () => reject(signal.reason));
-        report(50, 'half way');
-      }),
-  });
-  return { kind, gates, started };
-}
+import { gatedKind, until } from '../test-support/engine-helpers.js';
 
 const engines: TaskEngine[] = [];
 function newEngine(options: ConstructorParameters<typeof TaskEngine>[0] = {}): TaskEngine {
@@ -31,11 +14,6 @@ function newEngine(options: ConstructorParameters<typeof TaskEngine>[0] = {}): T
 afterEach(async () => {
   await Promise.all(engines.splice(0).map((engine) => engine.stop({ graceMs: 0 })));
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-  if (!condition()) throw new Error('condition never became true');
-}
 
 describe('TaskEngine', () => {
   it('takes a task from queued through running to completed, announcing each change in order', async () => {
