@@ -51,7 +51,6 @@ const SHUTDOWN_REASON = 'Server shutting down';
 const CANCEL_REASON = 'Cancelled by request';
 const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
 const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
-const NO_TASKS: ReadonlySet<TaskRecord> = new Set();
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
 /** Ticks kept while `Running` is being made durable; more are merged into the last. */
 const MAX_HELD_TICKS = 64;
@@ -74,8 +73,6 @@ export class TaskEngine {
   private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
-  /** The same tasks by session, in creation order: a session's list or snapshot never scans everyone's. */
-  private readonly byClient = new Map<string, Set<TaskRecord>>();
   private readonly counters: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
@@ -157,7 +154,8 @@ export class TaskEngine {
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
-    this.remember(task);
+    this.tasks.set(task.id, task);
+    this.count(task, 1);
     if (!this.durable) {
       // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
       this.emit({ type: 'taskQueued', task });
@@ -170,7 +168,8 @@ export class TaskEngine {
       // Not durable, so not accepted: the worker will skip it, and the caller hears why.
       this.onStoreError(error);
       this.setState(task, 'failed');
-      this.drop(task);
+      this.tasks.delete(task.id);
+      this.count(task, -1);
       return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
     } finally {
       const wake = this.announcing.get(task.id);
@@ -194,8 +193,8 @@ export class TaskEngine {
     const needle = query.q?.toLowerCase();
     const matches: TaskRecord[] = [];
     const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-    const source = query.clientId === undefined ? this.tasks.values() : (this.byClient.get(query.clientId) ?? NO_TASKS);
-    for (const task of source) {
+    for (const task of this.tasks.values()) {
+      if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
       counts[task.state]++;
       if (query.state !== undefined && task.state !== query.state) continue;
       if (needle && !task.name.toLowerCase().includes(needle)) continue;
@@ -270,7 +269,7 @@ export class TaskEngine {
   /** Forgets a session's finished tasks (all final states, or only those given). Returns how many. */
   async clearFinished(clientId: string, states: readonly TaskState[] = [...FINAL]): Promise<number> {
     const wanted = new Set(states.filter((state) => FINAL.has(state)));
-    const doomed = [...(this.byClient.get(clientId) ?? NO_TASKS)].filter((task) => wanted.has(task.state));
+    const doomed = [...this.tasks.values()].filter((task) => task.clientId === clientId && wanted.has(task.state));
     await this.forget(doomed);
     return doomed.length;
   }
@@ -457,7 +456,8 @@ export class TaskEngine {
 
   /** Recovers one stored task at start. */
   private recover(task: TaskRecord): void {
-    this.remember(task);
+    this.tasks.set(task.id, task);
+    this.count(task, 1);
     if (FINAL.has(task.state)) this.finishOrder.push(task);
     if (task.state === 'running') {
       if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
@@ -475,23 +475,6 @@ export class TaskEngine {
     if (task.state !== 'queued') return;
     if (task.runAt !== null && task.runAt > this.now()) this.armBackoff(task, task.runAt - this.now());
     else if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
-  }
-
-  /** Starts knowing a task: by id, by session, and in the counters. */
-  private remember(task: TaskRecord): void {
-    this.tasks.set(task.id, task);
-    let own = this.byClient.get(task.clientId);
-    if (!own) this.byClient.set(task.clientId, (own = new Set()));
-    own.add(task);
-    this.count(task, 1);
-  }
-
-  /** Stops knowing a task (the store is told separately). */
-  private drop(task: TaskRecord): void {
-    this.tasks.delete(task.id);
-    const own = this.byClient.get(task.clientId);
-    if (own?.delete(task) && own.size === 0) this.byClient.delete(task.clientId);
-    this.count(task, -1);
   }
 
   /** Adds (+1) or removes (-1) a task, in its current state, from the counters. */
@@ -515,7 +498,10 @@ export class TaskEngine {
 
   private async forget(doomed: readonly TaskRecord[]): Promise<void> {
     if (doomed.length === 0) return;
-    for (const task of doomed) this.drop(task);
+    for (const task of doomed) {
+      this.tasks.delete(task.id);
+      this.count(task, -1);
+    }
     try {
       await this.store.delete(doomed.map((task) => task.id));
     } catch (error) {
@@ -540,7 +526,8 @@ export class TaskEngine {
       const task = this.finishOrder.shift();
       // Stale: deleted by hand since it finished.
       if (this.tasks.get(task.id) !== task || !FINAL.has(task.state)) continue;
-      this.drop(task);
+      this.tasks.delete(task.id);
+      this.count(task, -1);
       doomed.push(task.id);
       excess--;
     }
