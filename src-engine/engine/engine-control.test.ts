@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from './engine-events.js';
 import { TaskEngine, type TaskEngineOptions } from './task-engine.js';
-import { gatedKind, until } from '../test-support/engine-helpers.js';
+import { gatedKind, submitted, until } from '../test-support/engine-helpers.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -16,12 +16,6 @@ function newEngine(options: TaskEngineOptions): TaskEngine {
 afterEach(async () => {
   await Promise.all(engines.splice(0).map((engine) => engine.stop({ graceMs: 0 })));
 });
-
-async function submitted(engine: TaskEngine, kind: string, extra: { maxAttempts?: number; priority?: number } = {}): Promise<string> {
-  const outcome = await engine.submit({ name: 'job', clientId: 'c', kind, ...extra });
-  if (!outcome.ok) throw new Error(outcome.message);
-  return outcome.task.id;
-}
 
 describe('retry by hand', () => {
   it('runs a failed task again from the start, with progress, result and error cleared', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from './engine-events.js';
 import { defineTaskKind, TaskParameterError } from './task-kind.js';
 import { TaskEngine } from './task-engine.js';
-import { gatedKind, until } from '../test-support/engine-helpers.js';
+import { gatedKind, submitted, until } from '../test-support/engine-helpers.js';
 
 const engines: TaskEngine[] = [];
 function newEngine(options: ConstructorParameters<typeof TaskEngine>[0] = {}): TaskEngine {
@@ -98,12 +98,11 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
-    if (!outcome.ok) throw new Error('refused');
-    await until(() => gates.has(outcome.task.id));
-    gates.get(outcome.task.id)!.fail(new Error('disk on fire'));
-    await until(() => engine.get(outcome.task.id)?.state === 'failed');
-    expect(engine.get(outcome.task.id)).toMatchObject({ state: 'failed', statusText: 'Failed', error: 'disk on fire', result: null });
+    const id = await submitted(engine, 'gated');
+    await until(() => gates.has(id));
+    gates.get(id)!.fail(new Error('disk on fire'));
+    await until(() => engine.get(id)?.state === 'failed');
+    expect(engine.get(id)).toMatchObject({ state: 'failed', statusText: 'Failed', error: 'disk on fire', result: null });
   });
 
   it('cancels a queued task at once so that it never runs', async () => {
@@ -125,25 +124,23 @@ describe('TaskEngine', () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
-    if (!outcome.ok) throw new Error('refused');
-    await until(() => gates.has(outcome.task.id));
-    expect((await engine.cancel(outcome.task.id)).ok).toBe(true);
-    expect(gates.get(outcome.task.id)!.signal.aborted).toBe(true);
-    await until(() => engine.get(outcome.task.id)?.state === 'cancelled');
-    expect(engine.get(outcome.task.id)?.error).toBe('Cancelled by request');
+    const id = await submitted(engine, 'gated');
+    await until(() => gates.has(id));
+    expect((await engine.cancel(id)).ok).toBe(true);
+    expect(gates.get(id)!.signal.aborted).toBe(true);
+    await until(() => engine.get(id)?.state === 'cancelled');
+    expect(engine.get(id)?.error).toBe('Cancelled by request');
   });
 
   it('refuses to cancel a finished task (invalid-state) or an unknown one (not-found)', async () => {
     const { kind, gates } = gatedKind();
     const engine = newEngine({ kinds: [kind] });
     engine.start();
-    const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
-    if (!outcome.ok) throw new Error('refused');
-    await until(() => gates.has(outcome.task.id));
-    gates.get(outcome.task.id)!.finish();
-    await until(() => engine.get(outcome.task.id)?.state === 'completed');
-    expect(await engine.cancel(outcome.task.id)).toMatchObject({ ok: false, reason: 'invalid-state' });
+    const id = await submitted(engine, 'gated');
+    await until(() => gates.has(id));
+    gates.get(id)!.finish();
+    await until(() => engine.get(id)?.state === 'completed');
+    expect(await engine.cancel(id)).toMatchObject({ ok: false, reason: 'invalid-state' });
     expect(await engine.cancel('no-such-id')).toMatchObject({ ok: false, reason: 'not-found' });
   });
 
@@ -230,14 +227,13 @@ describe('TaskEngine', () => {
       const { kind, gates } = gatedKind();
       const engine = newEngine({ kinds: [kind] });
       engine.start();
-      const outcome = await engine.submit({ name: 'job', clientId: 'c', kind: 'gated' });
-      if (!outcome.ok) throw new Error('refused');
-      await until(() => gates.has(outcome.task.id));
+      const id = await submitted(engine, 'gated');
+      await until(() => gates.has(id));
       const stopped = engine.stop({ graceMs: 5000 });
       expect(await engine.submit({ name: 'late', clientId: 'c', kind: 'gated' })).toMatchObject({ ok: false, reason: 'stopped' });
-      gates.get(outcome.task.id)!.finish('finished in time');
+      gates.get(id)!.finish('finished in time');
       await stopped;
-      expect(engine.get(outcome.task.id)).toMatchObject({ state: 'completed', result: 'finished in time' });
+      expect(engine.get(id)).toMatchObject({ state: 'completed', result: 'finished in time' });
     });
 
     it('cancels tasks still running when the grace period ends, and leaves queued ones queued', async () => {
