@@ -9,6 +9,7 @@ import { fastifyHardening } from './access/fastify-hardening.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './access/server-limits.js';
 import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
+import { FORBIDDEN_KEY_ERROR, installJsonBodyParser } from './json-body.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { SessionJournal } from './session-journal.js';
@@ -74,6 +75,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits });
+  installJsonBodyParser(app); // says which key it refuses, instead of "not valid JSON"
 
   if (options.allowOrigins?.length) {
     const allowed = new Set(options.allowOrigins);
@@ -112,6 +114,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json', extra);
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'PAYLOAD_TOO_LARGE', 'The request body is too large', extra);
+    if (error.code === FORBIDDEN_KEY_ERROR) return sendError(reply, 'VALIDATION_FAILED', error.message, extra);
     if (error.statusCode === 400) return sendError(reply, 'VALIDATION_FAILED', 'The request body is not valid JSON', extra);
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(errorBody('INTERNAL', 'Internal server error', extra));

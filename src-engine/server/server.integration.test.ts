@@ -225,7 +225,7 @@ describe('bad input', () => {
     ['a name that is not a string', { name: 42 }, 400, 'Task name is required'],
     ['a duration below 1000', { name: 'x', duration: 999 }, 400, 'Duration must be between 1000 and 30000 ms'],
     ['a duration above 30000', { name: 'x', duration: 30001 }, 400, 'Duration must be between 1000 and 30000 ms'],
-    ['a duration given as a string', { name: 'x', duration: '5000' }, 400, 'Duration must be a number of milliseconds between 1000 and 30000'],
+    ['a duration given as a string', { name: 'x', duration: '5000' }, 400, 'Duration must be a whole number of milliseconds between 1000 and 30000'],
     ['a body that is an array', [1, 2], 400, 'Request body must be a JSON object'],
     ['malformed JSON', '{"name": ', 400, 'The request body is not valid JSON'],
     ['an unknown kind', { name: 'x', kind: 'rocket' }, 400, "Unknown task kind 'rocket'"],

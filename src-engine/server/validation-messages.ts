@@ -13,7 +13,7 @@ export function describeValidationErrors(errors: readonly FastifySchemaValidatio
   if (field === 'name') return first.keyword === 'maxLength' ? `Task name must be at most ${first.params['limit']} characters` : 'Task name is required';
   if (field === 'duration') {
     return first.keyword === 'type'
-      ? `Duration must be a number of milliseconds between ${DEMO_DURATION.min} and ${DEMO_DURATION.max}`
+      ? `Duration must be a whole number of milliseconds between ${DEMO_DURATION.min} and ${DEMO_DURATION.max}`
       : `Duration must be between ${DEMO_DURATION.min} and ${DEMO_DURATION.max} ms`;
   }
   if (first.keyword === 'enum') return `${field} must be one of: ${(first.params['allowedValues'] as unknown[]).join(', ')}`;

@@ -51,7 +51,7 @@ describe('demo kind', () => {
 
   it('defaults the duration to 5000 ms and refuses durations outside 1000-30000 or not numbers', () => {
     expect(demoKind.parse({})).toEqual({ duration: 5000, failAtStep: null });
-    for (const duration of [999, 30001, -1, Number.NaN, '5000', Number.POSITIVE_INFINITY]) {
+    for (const duration of [999, 30001, -1, 1500.5, Number.NaN, '5000', Number.POSITIVE_INFINITY]) {
       expect(() => demoKind.parse({ duration }), String(duration)).toThrow(TaskParameterError);
     }
     expect(() => demoKind.parse({ failAtStep: 11 })).toThrow('failAtStep must be a whole number from 1 to 10');

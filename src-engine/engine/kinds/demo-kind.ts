@@ -38,8 +38,8 @@ export const demoKind = defineTaskKind<DemoParameters>({
 
 function parseDuration(value: unknown): number {
   if (value === undefined || value === null) return DEMO_DURATION.default;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TaskParameterError(`Duration must be a number of milliseconds between ${DEMO_DURATION.min} and ${DEMO_DURATION.max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TaskParameterError(`Duration must be a whole number of milliseconds between ${DEMO_DURATION.min} and ${DEMO_DURATION.max}`);
   }
   if (value < DEMO_DURATION.min || value > DEMO_DURATION.max) {
     throw new TaskParameterError(`Duration must be between ${DEMO_DURATION.min} and ${DEMO_DURATION.max} ms (got ${value})`);

@@ -22,7 +22,8 @@ const startBodySchema = {
   type: 'object',
   properties: {
     name: { type: 'string', maxLength: MAX_NAME_LENGTH },
-    duration: { type: 'number', minimum: DEMO_DURATION.min, maximum: DEMO_DURATION.max },
+    // Whole milliseconds, as the original's contract (an int): 1500.5 is refused, not rounded.
+    duration: { type: 'integer', minimum: DEMO_DURATION.min, maximum: DEMO_DURATION.max },
     clientId: { type: 'string', maxLength: MAX_CLIENT_ID_LENGTH },
     parameters: { type: 'object' },
     kind: { type: 'string', maxLength: 64 },
