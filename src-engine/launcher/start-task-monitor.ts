@@ -88,7 +88,8 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     store,
     onStoreError: (error) => storeErrorLogger(error),
   });
-  const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
+  let uiErrorLogger: (error: unknown) => void = () => undefined;
+  const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const access = createAccessControl({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     inMemory: options.inMemory ?? false,
@@ -110,6 +111,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
   });
   storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
+  uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
   try {
     await app.listen({ host, port });
   } catch (error) {
