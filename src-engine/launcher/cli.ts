@@ -2,6 +2,7 @@ import { helpText, parseLaunchConfig } from './launch-config.js';
 import { StoreError } from '../store/sqlite-task-store.js';
 import { announcePairing } from '../server/access/pairing-announcer.js';
 import { LaunchError } from './launch-error.js';
+import { installProcessGuard } from './process-guard.js';
 import { startTaskMonitor, type RunningTaskMonitor } from './start-task-monitor.js';
 import { packageVersion } from './version.js';
 
@@ -39,6 +40,11 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   process.stdout.write(`Background Task Monitor listening on ${monitor.url}\n`);
   announcePairing(monitor); // the pairing URL (LAN) and where the API token is; again after each pairing
   shutDownOnSignals(monitor);
+  // An error nobody handled: survived if it concerns one connection or file, else a clean stop (exit 1).
+  installProcessGuard({
+    log: (level, message, error) => monitor.app.log[level]({ err: error }, message),
+    shutdown: () => monitor.close(),
+  });
   return undefined; // keep running
 }
 
