@@ -278,6 +278,10 @@ export class SqliteTaskStore implements TaskStore {
     return (this.batch ?? this.openBatch()).promise;
   }
 
+  writable(): Promise<void> {
+    return this.health.writable();
+  }
+
   /** Gives up on held writes: one last try now, then a failed write rejects instead of waiting. */
   stopRetrying(): void {
     this.givingUp = true;
