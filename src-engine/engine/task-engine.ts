@@ -49,6 +49,7 @@ export interface StopOptions {
 
 const SHUTDOWN_REASON = 'Server shutting down';
 const CANCEL_REASON = 'Cancelled by request';
+const RESTART_STATUS = 'Queued (runs again after the restart)';
 const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
 const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
@@ -91,6 +92,8 @@ export class TaskEngine {
   private readonly stopController = new AbortController();
   private workers: Promise<void>[] = [];
   private stopping = false;
+  /** The abort reason of a graceful stop, told apart from a cancellation by identity. */
+  private readonly shutdown = new Error(SHUTDOWN_REASON);
 
   constructor(options: TaskEngineOptions = {}) {
     this.concurrency = positiveInteger(options.concurrency ?? 8, 'concurrency');
@@ -139,6 +142,7 @@ export class TaskEngine {
    */
   async submit(submission: TaskSubmission): Promise<SubmitResult> {
     if (this.stopping) return { ok: false, reason: 'stopped', message: 'The server is shutting down and accepts no new tasks' };
+    if (this.store.failure !== undefined) return storageFailed(this.store.failure);
     const kindName = submission.kind ?? 'demo';
     const kind = this.kinds.get(kindName);
     if (!kind) return { ok: false, reason: 'unknown-kind', message: `Unknown task kind '${kindName}'` };
@@ -170,7 +174,7 @@ export class TaskEngine {
       this.setState(task, 'failed');
       this.tasks.delete(task.id);
       this.count(task, -1);
-      return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
+      return storageFailed(this.store.failure ?? reasonText(error));
     } finally {
       const wake = this.announcing.get(task.id);
       this.announcing.delete(task.id);
@@ -204,6 +208,11 @@ export class TaskEngine {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? matches.length;
     return { items: matches.slice(offset, offset + limit), total: matches.length, counts };
+  }
+
+  /** Why the store cannot write right now (e.g. `disk full (SQLITE_FULL)`); undefined while it can. */
+  get storeFailure(): string | undefined {
+    return this.store.failure;
   }
 
   /** How many known tasks are in each state. */
@@ -275,20 +284,23 @@ export class TaskEngine {
   }
 
   /**
-   * Stops accepting tasks, lets running ones finish within the grace period, then cancels the
-   * rest. Queued tasks stay queued in the store and run on the next start.
+   * Stops accepting tasks, lets running ones finish within the grace period, then interrupts the
+   * rest: with a durable store, those whose kind reruns after an interruption go back to the queue
+   * (same attempt: a graceful stop costs none) and run at the next start; the others end
+   * Cancelled. Queued tasks stay queued in the store and run on the next start.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.stopController.abort(new Error(SHUTDOWN_REASON));
+    this.stopController.abort(this.shutdown);
     for (const timer of this.backoffTimers.values()) clearTimeout(timer);
     this.backoffTimers.clear();
     const allDone = Promise.all([...this.running.values()].map((run) => run.done));
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
-      for (const run of this.running.values()) run.abort(new Error(SHUTDOWN_REASON));
+      for (const run of this.running.values()) run.abort(this.shutdown);
+      this.store.stopRetrying?.(); // what a failing store still holds is lost to this run, and reruns at the next start
     }
     clearTimeout(graceTimer);
     await allDone;
@@ -310,6 +322,8 @@ export class TaskEngine {
         }
       }
       if (this.announcing.has(task.id)) await new Promise<void>((resolve) => this.announcing.set(task.id, resolve));
+      // The store cannot write: start nothing until it can (the task stays queued meanwhile).
+      if (this.store.failure !== undefined) await waitUnlessAborted(this.store.writable?.(), signal);
       // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
       if (task.state !== 'queued' || signal.aborted) continue;
       await this.runTask(task);
@@ -339,10 +353,10 @@ export class TaskEngine {
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
       const value = await kind.run(new RunContext(task, control, (progress, message) => this.report(task, control, progress, message)));
-      if (control.aborted) ended = this.finish(task, 'cancelled', { error: reasonText(control.reason) });
+      if (control.aborted) ended = this.endAborted(task, kind, control);
       else ended = this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
-      if (control.aborted) ended = this.finish(task, 'cancelled', { error: reasonText(control.reason) });
+      if (control.aborted) ended = this.endAborted(task, kind, control);
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
       else ended = this.finish(task, 'failed', { error: reasonText(error) });
     }
@@ -352,6 +366,21 @@ export class TaskEngine {
     };
     if (ended === RESOLVED) settle();
     else ended.then(settle, settle);
+  }
+
+  /**
+   * An aborted run: cancelled, unless the server stopped gracefully and its kind reruns after an
+   * interruption; then it goes back to the queue, durably, with the same attempt number, and runs
+   * at the next start (a crash would rerun it too, so a clean stop must not lose it).
+   */
+  private endAborted(task: TaskRecord, kind: TaskKind<any> | undefined, control: RunControl): Promise<void> {
+    if (control.reason !== this.shutdown || !this.durable || !kind || (kind.onInterrupted ?? 'rerun') !== 'rerun') {
+      return this.finish(task, 'cancelled', { error: reasonText(control.reason) });
+    }
+    resetForRun(task, task.attempt);
+    task.statusText = RESTART_STATUS;
+    this.setState(task, 'queued');
+    return this.commit(task);
   }
 
   /** `Running` is out: the ticks held back meanwhile follow it, in order; later ones go out at once. */
@@ -448,7 +477,9 @@ export class TaskEngine {
     try {
       await this.store.save(task);
     } catch (error) {
+      // Not durable, so never announced: a client must not see a state that a crash takes back.
       this.onStoreError(error);
+      return;
     }
     this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
     then?.();
@@ -506,6 +537,7 @@ export class TaskEngine {
       await this.store.delete(doomed.map((task) => task.id));
     } catch (error) {
       this.onStoreError(error);
+      return; // not durable: not announced (a restart shows them again)
     }
     const byClient = new Map<string, string[]>();
     for (const task of doomed) byClient.set(task.clientId, [...(byClient.get(task.clientId) ?? []), task.id]);
@@ -579,6 +611,23 @@ function resetForRun(task: TaskRecord, attempt: number): void {
   task.startedAt = null;
   task.completedAt = null;
   task.runAt = null;
+}
+
+function storageFailed(cause: string): SubmitResult {
+  return { ok: false, reason: 'storage-failed', message: `The task could not be stored: ${cause}. No new tasks are accepted until the task database can be written again.` };
+}
+
+/** Waits for `promise`, or until the signal aborts (never rejects). */
+function waitUnlessAborted(promise: Promise<void> | undefined, signal: AbortSignal): Promise<void> {
+  if (!promise || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done);
+  });
 }
 
 function notFound(id: string): ControlResult {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'libsql';
@@ -113,16 +113,36 @@ describe('SqliteTaskStore', () => {
     expect(() => SqliteTaskStore.open(dir)).toThrow(expect.objectContaining({ code: 'ERR_STORE_OPEN' }));
   });
 
-  it('refuses a second process on the same file with ERR_STORE_LOCKED, and frees it at close', async () => {
+  it('refuses a second opener of the same file with ERR_STORE_LOCKED, and frees it at close', async () => {
     const path = tempDb();
     const store = SqliteTaskStore.open(path);
-    // Another live process holds the lock: our parent stands in for it.
-    writeFileSync(`${path}.lock`, String(process.ppid));
     expect(() => SqliteTaskStore.open(path)).toThrow(expect.objectContaining({ code: 'ERR_STORE_LOCKED' }));
-    writeFileSync(`${path}.lock`, String(process.pid));
     await store.close();
-    expect(existsSync(`${path}.lock`)).toBe(false);
     await SqliteTaskStore.open(path).close();
+  });
+
+  it('is not blocked by an old-style lock file naming a live process that is no Task Monitor', async () => {
+    const path = tempDb();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.lock`, String(process.ppid)); // after a reboot, pids are reused
+    const store = SqliteTaskStore.open(path);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    await store.close();
+  });
+
+  it('checkpoints at close: the WAL is emptied into tasks.db, which alone then holds every task', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const tasks = Array.from({ length: 300 }, (_, i) => task(`t${i}`, { createdAt: i, result: 'r'.repeat(500) }));
+    await Promise.all(tasks.map((t) => store.save(t)));
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    await store.close();
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+    const copy = join(dirname(path), 'copy-alone.db');
+    copyFileSync(path, copy); // without its -wal
+    const reopened = SqliteTaskStore.open(copy);
+    expect(reopened.loadAll()).toEqual(tasks);
+    await reopened.close();
   });
 
   it('rejects saves after close with ERR_STORE_WRITE', async () => {

@@ -5,19 +5,12 @@ import type { TaskState } from '../protocol/messages.js';
 import type { TaskRecord } from '../engine/task-record.js';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { assertDatabaseFile, checkIntegrity, damaged, openFailure } from './store-check.js';
+import { describeStoreError, StoreError } from './store-error.js';
 import type { TaskStore } from './task-store.js';
+import { WriteHealth } from './write-health.js';
 
-/** A store failure with a stable code; the message says which file and what went wrong. */
-export class StoreError extends Error {
-  constructor(
-    readonly code: 'ERR_STORE_OPEN' | 'ERR_STORE_WRITE' | 'ERR_STORE_SCHEMA' | 'ERR_STORE_LOCKED',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
+export { StoreError } from './store-error.js';
 
 type Row = {
   id: string;
@@ -76,6 +69,24 @@ function isFresh(task: Readonly<TaskRecord>): boolean {
     task.attempt === 1 &&
     task.runAt === null
   );
+}
+
+/**
+ * Whether a failing store can write again, when it holds nothing to try with: a row that needs
+ * new pages (as a full disk refuses), removed in the same transaction, so nobody ever sees it.
+ */
+const PROBE = `INSERT INTO tasks (id, name, kind, parameters, client_id, state, progress, status_text, created_at, attempt)
+               VALUES ('~probe', zeroblob(16384), '', '', '', 'queued', 0, '', 0, 1);
+               DELETE FROM tasks WHERE id = '~probe';`;
+
+/** A batch's promise: `promise` settles when the batch is durable (or given up). */
+type Pending = { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void };
+function pending(): Pending {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined); // joined by saveSoon alone, a rejection is nobody's to handle
+  return { promise, resolve, reject };
 }
 
 /** Rows (ids for deletes) per statement, at most. */
@@ -146,8 +157,16 @@ export class SqliteTaskStore implements TaskStore {
   private readonly stored = new Set<string>();
   private staged = new Map<string, Readonly<TaskRecord>>();
   private deletes = new Set<string>();
-  private batch: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** The open batch; `fresh` is the promise of its new rows (see {@link save}). */
+  private batch: (Pending & { fresh?: Pending }) | undefined;
   private closed = false;
+  /** Rows loaded at open (before the server listens), handed to the first {@link loadAll}. */
+  private preloaded: TaskRecord[] | undefined;
+  /** Whether writes succeed, and the backoff while they do not (see docs/durability.md). */
+  readonly health = new WriteHealth();
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Set by {@link stopRetrying} and close: a failed write is then given up instead of held. */
+  private givingUp = false;
 
   private constructor(
     private readonly db: Database.Database,
@@ -165,88 +184,156 @@ export class SqliteTaskStore implements TaskStore {
          FROM changed WHERE tasks.id = changed.id`,
     );
     this.removes = new ChunkedStatement(db, MAX_DELETE_IDS, (ids) => `DELETE FROM tasks WHERE id IN (${placeholders(ids, 1)})`);
-    this.writeBatch = db.transaction((inserts: readonly Readonly<TaskRecord>[], updates: readonly Readonly<TaskRecord>[], deletes: readonly string[]) => {
-      this.writeInserts(inserts);
-      this.writeUpdates(updates);
-      this.writeDeletes(deletes);
-    });
+    // Not libsql's db.transaction(): its unconditional ROLLBACK fails with "cannot rollback - no
+    // transaction is active" after SQLite has already rolled back by itself (SQLITE_FULL does), and
+    // that error replaced the real cause in the log.
+    this.writeBatch = (inserts, updates, deletes) => {
+      db.exec('BEGIN');
+      try {
+        this.writeInserts(inserts);
+        this.writeUpdates(updates);
+        this.writeDeletes(deletes);
+        // Nothing to write, but the store is failing: a write that needs new pages proves whether space is back.
+        if (inserts.length + updates.length + deletes.length === 0 && this.health.failure !== undefined) db.exec(PROBE);
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) {
+          try {
+            db.exec('ROLLBACK');
+          } catch {
+            // The original error is the one worth reporting.
+          }
+        }
+        throw error;
+      }
+    };
   }
 
   /**
-   * Opens (creating folders and file as needed), locks and migrates the database at `path`. One
-   * process at a time: a second one gets ERR_STORE_LOCKED.
+   * Opens (creating folders and file as needed), locks, checks, migrates and reads the database
+   * at `path`, all before the caller serves anything. One process at a time: a second one gets
+   * ERR_STORE_LOCKED. A damaged file is refused untouched with ERR_STORE_DAMAGED, a folder in its
+   * place with ERR_STORE_OPEN, each with a message saying what to do.
    */
   static open(path: string): SqliteTaskStore {
-    let db: Database.Database;
+    let db: Database.Database | undefined;
     let lock: DataDirLock | undefined;
     try {
       if (path !== ':memory:') {
         mkdirSync(dirname(path), { recursive: true });
-        lock = lockDataDir(`${path}.lock`);
+        assertDatabaseFile(path);
+        lock = lockDataDir(`${path}-lock`, { legacyPidFile: `${path}.lock` });
       }
       db = new Database(path);
+      checkIntegrity(db, path); // before the first write (WAL switch, migrations) can touch a damaged file
       db.exec(PRAGMAS);
-    } catch (error) {
-      lock?.release();
-      if (error instanceof DataDirLockedError) throw new StoreError('ERR_STORE_LOCKED', error.message, { cause: error });
-      throw new StoreError('ERR_STORE_OPEN', `Cannot open the task database at ${path}: ${(error as Error).message}`, { cause: error });
-    }
-    try {
       migrate(db, path);
+      const store = new SqliteTaskStore(db, path, lock);
+      store.preloaded = store.readAll();
+      return store;
     } catch (error) {
-      db.close();
+      db?.close();
       lock?.release();
-      throw error;
+      if (error instanceof StoreError) throw error;
+      if (error instanceof DataDirLockedError) throw new StoreError('ERR_STORE_LOCKED', error.message, { cause: error });
+      throw openFailure(path, error);
     }
-    return new SqliteTaskStore(db, path, lock);
   }
 
   loadAll(): TaskRecord[] {
-    const rows = this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[];
-    for (const row of rows) this.stored.add(row.id);
-    return rows.map(fromRow);
+    const preloaded = this.preloaded;
+    this.preloaded = undefined;
+    return preloaded ?? this.readAll();
   }
 
+  /** Why writes fail right now (e.g. `disk full (SQLITE_FULL)`), undefined while they succeed. */
+  get failure(): string | undefined {
+    return this.health.failure;
+  }
+
+  /**
+   * A row never written is a new submission: if its batch fails, it is refused at once (its
+   * caller answers 503 and nothing was announced). Every other change is held and retried until
+   * durable, and its promise resolves only then (docs/durability.md, "When the disk is full").
+   */
   save(task: Readonly<TaskRecord>): Promise<void> {
+    if (this.closed) return closedError();
     this.staged.set(task.id, task);
-    return this.scheduleBatch();
+    const batch = this.batch ?? this.openBatch();
+    return this.stored.has(task.id) ? batch.promise : (batch.fresh ??= pending()).promise;
   }
 
   saveSoon(task: Readonly<TaskRecord>): void {
+    if (this.closed) return;
     this.staged.set(task.id, task);
-    void this.scheduleBatch().catch(() => undefined); // failures surface through save()/close()
+    if (!this.batch) this.openBatch();
   }
 
   delete(ids: readonly string[]): Promise<void> {
+    if (this.closed) return closedError();
     for (const id of ids) {
       this.staged.delete(id);
       this.deletes.add(id);
     }
-    return this.scheduleBatch();
+    return (this.batch ?? this.openBatch()).promise;
   }
 
+  writable(): Promise<void> {
+    return this.health.writable();
+  }
+
+  /** Gives up on held writes: one last try now, then a failed write rejects instead of waiting. */
+  stopRetrying(): void {
+    this.givingUp = true;
+    if (this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.flush();
+    }
+  }
+
+  /**
+   * Writes what is pending (once more if writes were failing), then checkpoints the WAL into the
+   * database file and truncates it, so that `tasks.db` alone holds everything after a clean stop,
+   * and releases the file and its lock.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.stopRetrying();
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A full disk can refuse the checkpoint: the WAL keeps every commit, and the next open replays it.
+    }
     this.db.close();
     this.lock?.release();
   }
 
-  private scheduleBatch(): Promise<void> {
-    if (this.closed) return Promise.reject(new StoreError('ERR_STORE_WRITE', 'The task database is closed'));
-    if (!this.batch) {
-      let resolve!: () => void;
-      let reject!: (error: Error) => void;
-      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-      this.batch = { promise, resolve, reject };
-      setImmediate(() => this.flush());
+  private readAll(): TaskRecord[] {
+    let rows: Row[];
+    let tasks: TaskRecord[];
+    try {
+      rows = this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[];
+      tasks = rows.map(fromRow);
+    } catch (error) {
+      throw damaged(this.path, `its tasks cannot be read (${describeStoreError(error)})`, error);
     }
-    return this.batch.promise;
+    for (const row of rows) this.stored.add(row.id);
+    return tasks;
+  }
+
+  private openBatch(): Pending & { fresh?: Pending } {
+    const batch = pending();
+    this.batch = batch;
+    setImmediate(() => this.flush());
+    return batch;
   }
 
   private flush(): void {
-    const batch = this.batch!;
+    const batch = this.batch;
+    if (!batch || this.retryTimer) return; // flushed already, or a retry is scheduled (stopRetrying flushes)
     const staged = this.staged;
     const deletes = this.deletes;
     this.batch = undefined;
@@ -257,13 +344,44 @@ export class SqliteTaskStore implements TaskStore {
     for (const task of staged.values()) (this.stored.has(task.id) ? updates : inserts).push(task);
     try {
       this.writeBatch(inserts, updates, [...deletes]);
-      // Committed: only now do these rows exist (a rolled-back batch leaves `stored` as it was).
-      for (const task of inserts) this.stored.add(task.id);
-      for (const id of deletes) this.stored.delete(id);
-      batch.resolve();
     } catch (error) {
-      batch.reject(new StoreError('ERR_STORE_WRITE', `Cannot write to the task database at ${this.path}: ${(error as Error).message}`, { cause: error }));
+      this.hold(batch, staged, deletes, error);
+      return;
     }
+    // Committed: only now do these rows exist (a rolled-back batch leaves `stored` as it was).
+    this.preloaded = undefined; // stale now
+    for (const task of inserts) this.stored.add(task.id);
+    for (const id of deletes) this.stored.delete(id);
+    this.health.succeeded(staged.size + deletes.size);
+    batch.resolve();
+    batch.fresh?.resolve();
+  }
+
+  /**
+   * A batch failed (a full disk, an I/O error): new rows are refused at once; every other change
+   * stays staged in the same, still open batch (later changes join it, so announcements keep
+   * their order) and is tried again after a backoff, until it is durable or the store gives up.
+   */
+  private hold(batch: Pending & { fresh?: Pending }, staged: Map<string, Readonly<TaskRecord>>, deletes: Set<string>, error: unknown): void {
+    const failure = new StoreError('ERR_STORE_WRITE', `Cannot write to the task database at ${this.path}: ${describeStoreError(error)}`, { cause: error });
+    for (const id of staged.keys()) if (!this.stored.has(id)) staged.delete(id);
+    batch.fresh?.reject(failure);
+    batch.fresh = undefined;
+    // Only SQLite's own failures (a full disk, an I/O error) can pass; anything else (a bug) would fail forever.
+    if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_')) return batch.reject(failure);
+    if (this.givingUp) {
+      this.health.failed(error, staged.size + deletes.size);
+      return batch.reject(failure);
+    }
+    this.staged = staged;
+    this.deletes = deletes;
+    this.batch = batch;
+    const wait = this.health.failed(error, staged.size + deletes.size);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, wait);
+    this.retryTimer.unref();
   }
 
   private writeInserts(tasks: readonly Readonly<TaskRecord>[]): void {
@@ -345,6 +463,10 @@ export class SqliteTaskStore implements TaskStore {
   private writeDeletes(ids: readonly string[]): void {
     this.removes.forEachChunk(ids.length, (start, count, statement) => statement.run(ids.slice(start, start + count)));
   }
+}
+
+function closedError(): Promise<void> {
+  return Promise.reject(new StoreError('ERR_STORE_WRITE', 'The task database is closed'));
 }
 
 function migrate(db: Database.Database, path: string): void {

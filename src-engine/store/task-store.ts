@@ -15,6 +15,16 @@ export interface TaskStore {
    * wait for a write that would not happen. Absent means durable.
    */
   readonly durable?: boolean;
+  /**
+   * Why writes fail right now (a short cause such as `disk full (SQLITE_FULL)`), undefined while
+   * they succeed. A store that has it holds the changes it could not write and retries them: their
+   * `save` promises resolve once durable. The engine takes no new work meanwhile.
+   */
+  readonly failure?: string | undefined;
+  /** Resolves once writes succeed again (at once when they do). */
+  writable?(): Promise<void>;
+  /** Shutdown: one last try of what is held, then failed writes reject instead of waiting. */
+  stopRetrying?(): void;
   loadAll(): TaskRecord[];
   save(task: Readonly<TaskRecord>): Promise<void>;
   saveSoon(task: Readonly<TaskRecord>): void;
