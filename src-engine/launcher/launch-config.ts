@@ -21,6 +21,8 @@ export interface LaunchConfig {
   allowHosts: string[];
   /** API token for `Authorization: Bearer`; default: the `token` file in the data folder. */
   token?: string;
+  /** `GET /metrics` open to anyone who can reach the server (default: the owner only). */
+  metricsPublic: boolean;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -67,6 +69,11 @@ export const OPTIONS = {
     help: 'Extra name this server is reached by (Host header), e.g. monitor.lan; repeatable (env: comma-separated)',
   },
   token: { type: 'string', env: 'TASK_MONITOR_TOKEN', help: 'API token for Authorization: Bearer (default: DATA_DIR/token, created at first start)' },
+  'metrics-public': {
+    type: 'boolean',
+    env: 'TASK_MONITOR_METRICS_PUBLIC',
+    help: 'Let anyone who can reach the server read GET /metrics (default: this machine or the API token only)',
+  },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -99,6 +106,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
       allowHosts: parseAllowHosts(values['allow-host'] as string[] | undefined, env['TASK_MONITOR_ALLOW_HOST']),
       token: parseToken(pick('token')),
+      metricsPublic: values['metrics-public'] === true || isTruthy(env['TASK_MONITOR_METRICS_PUBLIC']),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

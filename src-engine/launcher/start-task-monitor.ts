@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
+import { TaskMetrics } from '../metrics/task-metrics.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
@@ -45,6 +46,8 @@ export interface TaskMonitorOptions {
   limits?: Partial<ServerLimits>;
   /** Largest WebSocket message, in bytes. Default 4 KiB. */
   maxMessageBytes?: number;
+  /** `GET /metrics` without pairing or token (`--metrics-public`). */
+  metricsPublic?: boolean;
 }
 
 /** A running engine + server. */
@@ -88,6 +91,8 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     store,
     onStoreError: (error) => storeErrorLogger(error),
   });
+  const metrics = new TaskMetrics(engine);
+  if (store instanceof SqliteTaskStore) store.onCommit = (ms) => metrics.observeCommit(ms);
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const access = createAccessControl({
@@ -101,6 +106,8 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
   });
   const app = buildServer(engine, {
     access,
+    metrics,
+    metricsPublic: options.metricsPublic ?? false,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',

@@ -10,7 +10,9 @@ import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './a
 import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { FORBIDDEN_KEY_ERROR, installJsonBodyParser } from './json-body.js';
+import { TaskMetrics } from '../metrics/task-metrics.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
+import { METRICS_PATH, registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
@@ -45,6 +47,10 @@ export interface ServerOptions {
   access?: AccessControl;
   /** Resource limits (connections, message rate, queued tasks per session, timeouts); see docs/security.md. */
   limits?: Partial<ServerLimits>;
+  /** Prometheus metrics of this server; default: a fresh set (its own registry). */
+  metrics?: TaskMetrics;
+  /** `--metrics-public`: `GET /metrics` needs no pairing or token. Default false (owner only). */
+  metricsPublic?: boolean;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -72,9 +78,11 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     snapshotLimit: 200,
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
+  const metrics = options.metrics ?? new TaskMetrics(engine);
+  metrics.attachSockets(hub);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
-  const upgradeGuard = installAccess(app, { engine, access, limits });
+  const upgradeGuard = installAccess(app, { engine, access, limits, publicPaths: options.metricsPublic ? [METRICS_PATH] : [] });
   installJsonBodyParser(app); // says which key it refuses, instead of "not valid JSON"
 
   if (options.allowOrigins?.length) {
@@ -97,6 +105,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
+  registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -122,6 +131,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
 
   app.addHook('preClose', async () => {
     unbridge();
+    metrics.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

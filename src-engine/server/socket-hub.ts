@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { ServerMessage, TaskState } from '../protocol/messages.js';
+import { newDeliveryStats, type DeliveryStats } from '../metrics/delivery-stats.js';
 import { OutboxFlusher, SocketOutbox, type OutboxLimits } from './socket-outbox.js';
 
 /**
@@ -12,6 +13,8 @@ export class SocketHub {
   private readonly taskStates = new Map<string, Map<string, TaskState>>();
   private readonly flusher = new OutboxFlusher();
   private total = 0;
+  /** Frames sent, coalesced, dropped and delayed across this hub's sockets (metrics). */
+  readonly delivery: DeliveryStats = newDeliveryStats();
 
   constructor(private readonly outboxLimits?: OutboxLimits) {}
 
@@ -31,7 +34,7 @@ export class SocketHub {
     if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
     sockets.add(socket);
     this.total++;
-    outboxes.set(socket, new SocketOutbox(socket, this.flusher, this.outboxLimits));
+    outboxes.set(socket, new SocketOutbox(socket, this.flusher, this.outboxLimits, this.delivery));
     socket.once('close', () => this.remove(sessionId, socket));
   }
 

@@ -227,3 +227,29 @@ describe('a real client that stops reading', () => {
     client.terminate();
   });
 });
+
+describe('delivery counters (metrics)', () => {
+  it('count frames sent, delayed, coalesced and dropped, and time the delayed ones', () => {
+    const socket = new FakeSocket();
+    const stats = { framesSent: 0, framesCoalesced: 0, framesDropped: 0, framesDelayed: 0, onDelay: (ms: number) => delays.push(ms) };
+    const delays: number[] = [];
+    const flusher = new OutboxFlusher();
+    const outbox = new SocketOutbox(socket, flusher, { highWaterBytes: 10, maxPendingBytes: 1000 }, stats);
+    outbox.send(Buffer.from('a'), 't1');
+    expect(stats).toMatchObject({ framesSent: 1, framesDelayed: 0 });
+    socket.bufferedAmount = 100; // slow from now on
+    outbox.send(Buffer.from('tick 1'), 't1', true);
+    outbox.send(Buffer.from('tick 2'), 't1', true); // replaces tick 1
+    outbox.send(Buffer.from('state'), 't2');
+    expect(stats).toMatchObject({ framesSent: 1, framesDelayed: 3, framesCoalesced: 1 });
+    socket.bufferedAmount = 0;
+    flusher.run();
+    expect(stats).toMatchObject({ framesSent: 3, framesDropped: 0 });
+    expect(delays).toHaveLength(2);
+    socket.bufferedAmount = 100;
+    outbox.send(Buffer.from('lost'), 't3');
+    outbox.discard(); // the socket closed with a frame waiting
+    expect(stats.framesDropped).toBe(1);
+    flusher.stop();
+  });
+});

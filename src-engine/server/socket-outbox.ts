@@ -1,4 +1,5 @@
 import { Deque } from '../channel/deque.js';
+import { newDeliveryStats, type DeliveryStats } from '../metrics/delivery-stats.js';
 
 /** The part of a `ws` WebSocket the outbox uses; tests pass a fake. */
 export interface OutboxSocket {
@@ -36,6 +37,8 @@ interface PendingFrame {
   frame: Buffer | null;
   taskId: string | undefined;
   tick: boolean;
+  /** performance.now() when queued: how long it waited is the delivery lag. */
+  queuedAt: number;
 }
 
 /**
@@ -68,6 +71,8 @@ export class SocketOutbox {
     private readonly socket: OutboxSocket,
     private readonly flusher: OutboxFlusher,
     private readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS,
+    /** Shared by every outbox of a hub; read by the metrics. */
+    private readonly stats: DeliveryStats = newDeliveryStats(),
   ) {}
 
   /** Frames waiting for the socket. */
@@ -88,6 +93,7 @@ export class SocketOutbox {
     const socket = this.socket;
     if (socket.readyState !== OPEN) return;
     if (this.bytes === 0 && socket.bufferedAmount < this.limits.highWaterBytes) {
+      this.stats.framesSent++;
       socket.send(frame, TEXT);
       return;
     }
@@ -116,13 +122,16 @@ export class SocketOutbox {
       }
       this.bytes -= frame.length;
       if (entry.taskId !== undefined && this.lastByTask!.get(entry.taskId) === entry) this.lastByTask!.delete(entry.taskId);
+      this.stats.framesSent++;
+      this.stats.onDelay?.(performance.now() - entry.queuedAt);
       socket.send(frame, TEXT);
     }
     return true;
   }
 
-  /** Drops the backlog (the socket closed). */
+  /** Drops the backlog (the socket closed, or was cut off). */
   discard(): void {
+    this.stats.framesDropped += this.pendingFrames;
     this.queue = undefined;
     this.lastByTask = undefined;
     this.bytes = 0;
@@ -139,13 +148,15 @@ export class SocketOutbox {
         last.frame = null;
         this.dropped++;
         this.coalesced++;
+        this.stats.framesCoalesced++;
         if (this.dropped > 32 && this.dropped * 2 > queue.length) {
           queue.retain((entry) => entry.frame !== null);
           this.dropped = 0;
         }
       }
     }
-    const entry: PendingFrame = { frame, taskId, tick };
+    const entry: PendingFrame = { frame, taskId, tick, queuedAt: performance.now() };
+    this.stats.framesDelayed++;
     queue.push(entry);
     this.bytes += frame.length;
     if (taskId !== undefined) lastByTask.set(taskId, entry);

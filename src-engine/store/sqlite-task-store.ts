@@ -167,6 +167,11 @@ export class SqliteTaskStore implements TaskStore {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Set by {@link stopRetrying} and close: a failed write is then given up instead of held. */
   private givingUp = false;
+  /**
+   * Hears each committed batch: how long the transaction took (ms) and how many rows it wrote
+   * (metrics). Timed only when set: two clock reads per batch, not per task.
+   */
+  onCommit: ((ms: number, rows: number) => void) | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -343,7 +348,9 @@ export class SqliteTaskStore implements TaskStore {
     const updates: Readonly<TaskRecord>[] = [];
     for (const task of staged.values()) (this.stored.has(task.id) ? updates : inserts).push(task);
     try {
+      const started = this.onCommit ? performance.now() : 0;
       this.writeBatch(inserts, updates, [...deletes]);
+      this.onCommit?.(performance.now() - started, inserts.length + updates.length + deletes.size);
     } catch (error) {
       this.hold(batch, staged, deletes, error);
       return;

@@ -14,6 +14,8 @@ export interface AccessInstallation {
   engine: TaskEngine;
   access: AccessControl;
   limits: ServerLimits;
+  /** Paths anyone who reaches the server may GET without credentials (Host and Origin still apply). */
+  publicPaths?: readonly string[];
 }
 
 /**
@@ -22,12 +24,12 @@ export interface AccessInstallation {
  * and per-session queue cap on task submission, the pairing and device routes. Answers the guard
  * that the `upgrade` handler must consult before completing any WebSocket handshake.
  */
-export function installAccess(app: FastifyInstance, { engine, access, limits }: AccessInstallation): UpgradeGuard {
+export function installAccess(app: FastifyInstance, { engine, access, limits, publicPaths = [] }: AccessInstallation): UpgradeGuard {
   // Only JSON bodies: text/plain is a "simple" content type that browsers send cross-site without
   // a preflight (like form posts, which have no parser either), so refusing it with 415 means
   // every body a browser sends us had to pass CORS first.
   app.removeContentTypeParser('text/plain');
-  installRequestGuard(app, access);
+  installRequestGuard(app, access, publicPaths);
   installInputRules(app);
   installSessionQueueLimit(app, engine, limits.maxQueuedPerSession);
   registerAccessRoutes(app, { access, shareableBaseUrls: () => listeningBaseUrls(app) });

@@ -27,13 +27,14 @@ export function accessRequestOf(request: FastifyRequest): AccessRequest {
  * never send credentials with those; the Origin check still applies). Admitted requests get a
  * principal; refused ones get the catalog's answer, or a short HTML page when a browser navigates.
  */
-export function installRequestGuard(app: FastifyInstance, access: AccessControl): void {
+export function installRequestGuard(app: FastifyInstance, access: AccessControl, publicPaths: readonly string[] = []): void {
+  const open = new Set(publicPaths);
   app.addHook('onRequest', (request, reply, done) => {
     const info = accessRequestOf(request);
     applyBaseSecurityHeaders(reply.raw, isTrustworthyOrigin(request.headers.host, info.encrypted));
     const boundary = access.checkBoundary(info);
     if (boundary) return refuse(request, reply, boundary);
-    if (isPairRequest(request) || isPreflight(request)) return done();
+    if (isPairRequest(request) || isPreflight(request) || isOpenRead(request, open)) return done();
     const verdict = access.authenticate(info);
     // On the raw response: it must survive when the UI answers (a hijacked reply).
     if (verdict.setCookie) reply.raw.setHeader('Set-Cookie', verdict.setCookie);
@@ -71,6 +72,11 @@ function isPairRequest(request: FastifyRequest): boolean {
   // GET only: a HEAD of /pair would reach the UI's catch-all route, which must stay guarded.
   if (request.method !== 'GET') return false;
   return request.url === PAIR_PATH || request.url.startsWith(`${PAIR_PATH}?`);
+}
+
+/** A GET of a path opened to everyone who can reach the server (`--metrics-public`). */
+function isOpenRead(request: FastifyRequest, open: ReadonlySet<string>): boolean {
+  return open.size > 0 && request.method === 'GET' && open.has(request.url.split('?')[0]!);
 }
 
 /** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
