@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { collectPageErrors, connectionStatus, eventually, progressOf, sessionIdOf, startTaskFromForm, taskCard } from './support/page-helpers.js';
+import { collectPageErrors, connectionStatus, counter, eventually, openConnectionDetails, progressOf, sessionIdOf, startTaskFromForm, taskCard } from './support/page-helpers.js';
 
 const available = browserAvailable();
 
@@ -42,14 +42,18 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     return { context, page, errors };
   }
 
-  it('connects on load and shows the socket id', async () => {
+  it('connects on load and shows the socket id in the connection details', async () => {
     const { context, page, errors } = await openSession();
     const sessionId = await sessionIdOf(page);
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const cookies = await context.cookies();
     expect(cookies.find((cookie) => cookie.name === 'sessionId')).toMatchObject({ value: sessionId, path: '/', sameSite: 'Lax', httpOnly: false });
+    // Developer internals are off the main screen until asked for.
+    expect(await page.getByTestId('socket-id').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Ping' }).isVisible()).toBe(false);
+    await openConnectionDetails(page);
     expect(await page.getByTestId('socket-id').textContent()).toBe(sessionId);
-    await eventually(async () => expect(Number(await page.locator('[data-counter="connections"] dd').textContent())).toBeGreaterThanOrEqual(1));
+    await eventually(async () => expect(await counter(page, 'connections')).toBeGreaterThanOrEqual(1));
 
     await page.getByRole('button', { name: 'Ping' }).click();
     await eventually(async () => expect(await page.getByTestId('rtt').textContent()).toMatch(/^\d+ ms$/));
@@ -68,7 +72,8 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     await page.keyboard.type('1000');
     await page.keyboard.press('Enter');
     await page.locator('li.task[data-state="completed"]', { hasText: 'Typed task' }).waitFor({ timeout: 15_000 });
-    // Tab onwards to the Ping button: its focus ring is drawn.
+    // Tab onwards to the Ping button in the connection details: its focus ring is drawn.
+    await openConnectionDetails(page);
     await page.getByRole('button', { name: 'Ping' }).focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
@@ -98,8 +103,8 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(await progressOf(card)).toBe(100);
     expect(await card.getByText('Completed', { exact: true }).isVisible()).toBe(true);
     expect(await card.locator('.result-text').textContent()).toMatch(/^Task 'Quick report' completed successfully at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    expect(await page.locator('[data-counter="completed"] dd').textContent()).toBe('1');
-    expect(await page.locator('[data-counter="running"] dd').textContent()).toBe('0');
+    expect(await counter(page, 'completed')).toBe(1);
+    expect(await counter(page, 'running')).toBe(0);
     await page.getByRole('button', { name: /Clear finished/ }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.locator('li.task').first().waitFor({ state: 'detached' });
@@ -139,7 +144,7 @@ describe.skipIf(!available)('monitor page (browser)', () => {
     expect(await card.getByText('Failed', { exact: true }).isVisible()).toBe(true);
     expect(await card.locator('.error-text').textContent()).toBe('Simulated failure at step 3/10');
     expect(await progressOf(card)).toBe(20);
-    expect(await page.locator('[data-counter="failed"] dd').textContent()).toBe('1');
+    expect(await counter(page, 'failed')).toBe(1);
     expect(errors).toEqual([]);
   });
 

@@ -71,9 +71,15 @@ export function shownNames(page: Page): Promise<string[]> {
   return page.locator('li.task h3').allTextContents();
 }
 
-/** A counter's value (e.g. `completed`). */
+/** A count shown on the page: a state filter's count (e.g. `completed`, `all`), or `connections` (connection details). */
 export async function counter(page: Page, key: string): Promise<number> {
-  return Number(await page.locator(`[data-counter="${key}"] dd`).textContent());
+  return Number(await page.locator(`[data-counter="${key}"]`).textContent());
+}
+
+/** Opens the connection details popover (socket id, Ping, connections). */
+export async function openConnectionDetails(page: Page): Promise<void> {
+  const details = page.getByTestId('connection-details');
+  if ((await details.getAttribute('open')) === null) await details.getByText('Connection details').click();
 }
 
 /** A task card's progress as its progressbar reports it (0-100). */

@@ -37,6 +37,12 @@ export interface TaskQuery {
   state?: TaskState;
   /** Case-insensitive substring of the name. */
   q?: string;
+  /** Only tasks of this kind (jobs are kinds named by job id). Narrows `counts` too. */
+  kind?: string;
+  /** Only tasks created at or after this time, epoch ms. Narrows `counts` too. */
+  createdAfter?: number;
+  /** Only tasks created before this time, epoch ms. Narrows `counts` too. */
+  createdBefore?: number;
   limit?: number;
   offset?: number;
 }
@@ -197,8 +203,11 @@ export class TaskEngine {
     const needle = query.q?.toLowerCase();
     const matches: TaskRecord[] = [];
     const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+    // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
+    const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
     for (const task of this.tasks.values()) {
       if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
+      if (scoped && !inScope(task, query)) continue;
       counts[task.state]++;
       if (query.state !== undefined && task.state !== query.state) continue;
       if (needle && !task.name.toLowerCase().includes(needle)) continue;
@@ -651,4 +660,11 @@ function reasonText(reason: unknown): string {
 function toResultText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Whether a task passes a query's kind and creation-time bounds. */
+function inScope(task: TaskRecord, query: TaskQuery): boolean {
+  if (query.kind !== undefined && task.kind !== query.kind) return false;
+  if (query.createdAfter !== undefined && task.createdAt < query.createdAfter) return false;
+  return query.createdBefore === undefined || task.createdAt < query.createdBefore;
 }

@@ -14,6 +14,8 @@ import { TaskMetrics } from '../metrics/task-metrics.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { METRICS_PATH, registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { registerBulkRoutes } from './routes/bulk-routes.js';
+import { OwnerFeed, refuseAllScope } from './owner-feed.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -80,6 +82,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const metrics = options.metrics ?? new TaskMetrics(engine);
   metrics.attachSockets(hub);
+  const ownerFeed = new OwnerFeed(engine, hub, 200);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits, publicPaths: options.metricsPublic ? [METRICS_PATH] : [] });
@@ -99,13 +102,17 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     }
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
     const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
-    if (admitted) ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
+    if (!admitted) return;
+    if (url.searchParams.get('scope') !== 'all') return ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
+    if (admitted.principal.kind !== 'owner') return refuseAllScope(socket);
+    ws.handleUpgrade(request, socket, head, url, admitted.onOpen, ownerFeed);
   });
 
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
   registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
+  registerBulkRoutes(app, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -132,6 +139,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.addHook('preClose', async () => {
     unbridge();
     metrics.close();
+    ownerFeed.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

@@ -8,6 +8,7 @@ import { isUsableId } from './client-id.js';
 import type { SessionJournal } from './session-journal.js';
 import { sendFrame, sendMessage, type SocketHub } from './socket-hub.js';
 import { toTaskDto } from './task-dto.js';
+import type { SocketFeed } from './owner-feed.js';
 
 /** Options of the `/ws` endpoint. */
 export interface WsEndpointOptions {
@@ -47,13 +48,13 @@ export class WsEndpoint {
    * Completes an HTTP upgrade that was already routed to `/ws` (and admitted by the access
    * guard); `onOpen` sees the socket first, before any of our listeners (rate limit, revocation).
    */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL, onOpen?: (ws: WebSocket) => void): void {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL, onOpen?: (ws: WebSocket) => void, feed?: SocketFeed): void {
     const requested = url.searchParams.get('sessionId') ?? url.searchParams.get('clientId');
     const sessionId = isUsableId(requested) ? requested : randomUUID();
     const resume = resumeRequest(url);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       onOpen?.(ws);
-      this.accept(ws, sessionId, resume);
+      this.accept(ws, sessionId, resume, feed);
     });
   }
 
@@ -68,13 +69,15 @@ export class WsEndpoint {
     for (const socket of [...this.hub.sockets()]) socket.terminate();
   }
 
-  private accept(socket: WebSocket, sessionId: string, resume: { epoch: string; lastSeq: number } | undefined): void {
+  private accept(socket: WebSocket, sessionId: string, resume: { epoch: string; lastSeq: number } | undefined, feed?: SocketFeed): void {
     this.alive.add(socket);
-    this.hub.add(sessionId, socket);
+    this.hub.add(feed ? feed.key : sessionId, socket);
     socket.on('pong', () => this.alive.add(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));
     socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));
     this.log.debug({ sessionId, connections: this.hub.size }, 'websocket connected');
+    // A feed (the owner's all-tasks view) greets its sockets itself, with no session journal.
+    if (feed) return feed.greet(socket);
     // Everything below runs in one synchronous block: no engine event can slip between the
     // greeting, the replay or snapshot, and the live messages that follow.
     const now = new Date().toISOString();

@@ -8,6 +8,7 @@ import { MAX_CLIENT_ID_LENGTH, ownerFromRequest, sessionFromRequest } from '../c
 import { CONTROL_REFUSAL_CODES, SUBMIT_REFUSAL_CODES, sendError } from '../error-catalog.js';
 import { toTaskDto } from '../task-dto.js';
 import { isOwner } from '../access/request-principal.js';
+import { parseTaskFilter, scopeFilterProperties } from './task-filter-query.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -43,6 +44,7 @@ const listQuerySchema = {
     limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
     offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
     all: { type: 'string', enum: ['1', 'true'] },
+    ...scopeFilterProperties,
   },
 } as const;
 
@@ -60,8 +62,11 @@ interface ListQuery {
   q?: string;
   limit?: string;
   offset?: string;
-  /** Every session's tasks: the owner only (loopback or API token). */
+  /** Every session's tasks: the owner only (loopback or API token). With it, `clientId` narrows to one session. */
   all?: string;
+  kind?: string;
+  createdAfter?: string;
+  createdBefore?: string;
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientId?: string }; Body: { clientId?: unknown } | undefined }>;
@@ -101,12 +106,13 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
   app.get<{ Querystring: ListQuery }>('/api/tasks', { schema: { querystring: listQuerySchema } }, (request, reply) => {
     const all = request.query.all !== undefined;
     if (all && !isOwner(request)) return sendError(reply, 'OWNER_ONLY', 'Only the owner (on this machine, or with the API token) may list every session');
-    const clientId = all ? undefined : sessionFromRequest(request.query.clientId, request.headers);
+    const clientId = all ? request.query.clientId : sessionFromRequest(request.query.clientId, request.headers);
     if (!all && !clientId) return sessionRequired(reply);
-    const { state, q } = request.query;
+    const filter = parseTaskFilter({ ...request.query, ...(clientId ? { clientId } : {}) });
+    if (!filter.ok) return sendError(reply, 'VALIDATION_FAILED', filter.message);
     const limit = Math.min(Number(request.query.limit ?? 100), MAX_PAGE_SIZE);
     const offset = Number(request.query.offset ?? 0);
-    const page = engine.list({ ...(clientId ? { clientId } : {}), limit, offset, ...(state ? { state } : {}), ...(q ? { q } : {}) });
+    const page = engine.list({ ...filter.query, limit, offset });
     return { items: page.items.map(toTaskDto), total: page.total, counts: page.counts };
   });
 

@@ -10,7 +10,7 @@ import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
 import { filterTasks, isFiltering, NO_FILTER, type TaskFilter } from './tasks/task-filter.js';
-import { describeTransition, placeholderTask } from './tasks/task-list.js';
+import { describeTransition, placeholderTask, type TaskCounts } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
 import {
   clearFinishedTasks,
@@ -31,6 +31,8 @@ export interface MonitorInit {
   tasks: TaskDto[];
   /** How many tasks the session has (the list answer's `total`). */
   total: number;
+  /** Counts by state of all the session's tasks (the list answer's `counts`), if known. */
+  counts?: TaskCounts | null;
   /** The filter the page's URL asks for. */
   filter: TaskFilter;
   serverTime: string;
@@ -40,6 +42,9 @@ export interface MonitorInit {
 const SEARCH_LIMIT = 200;
 /** How long typing must pause before such a search goes to the server, ms. */
 const SEARCH_DEBOUNCE_MS = 250;
+
+/** How long to wait for more changes before asking the server for its counts again, ms. */
+const COUNTS_DEBOUNCE_MS = 300;
 
 /** How often the connection count is refreshed without an event, ms. */
 const HEALTH_INTERVAL_MS = 5000;
@@ -73,12 +78,15 @@ export class Monitor {
   #healthAgain = false;
   #searchTimer: ReturnType<typeof setTimeout> | null = null;
   #searchGeneration = 0;
+  #countsInFlight = false;
+  #stopEffects: (() => void) | null = null;
+  #countsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(init: MonitorInit) {
     this.#init = init;
     this.sessionId = init.sessionId;
     this.clock = new ServerClock(init.serverTime);
-    this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read());
+    this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read(), init.counts ?? undefined);
     this.filter = init.filter;
     this.connection = new LiveConnection({
       url: () => socketUrl(location, this.sessionId, resumePoint(this.#position)),
@@ -98,6 +106,16 @@ export class Monitor {
     }
     this.clock.start();
     this.connection.start();
+    // Counts that drifted (a task the page does not hold changed) are asked for again, shortly.
+    this.#stopEffects = $effect.root(() => {
+      $effect(() => {
+        if (!this.tasks.countsStale || this.#countsTimer) return;
+        this.#countsTimer = setTimeout(() => {
+          this.#countsTimer = null;
+          void this.refreshCounts();
+        }, COUNTS_DEBOUNCE_MS);
+      });
+    });
     void this.refreshHealth();
     this.#healthTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.refreshHealth();
@@ -112,6 +130,10 @@ export class Monitor {
     this.#healthTimer = null;
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
+    if (this.#countsTimer) clearTimeout(this.#countsTimer);
+    this.#countsTimer = null;
+    this.#stopEffects?.();
+    this.#stopEffects = null;
   }
 
   /**
@@ -173,12 +195,14 @@ export class Monitor {
    * (or with the snapshot after a reconnect). Returns an error message, or null on success.
    */
   async control(task: TaskDto, action: TaskAction): Promise<string | null> {
+    // Logged before the request: its effect (e.g. "cancelled") arrives on the socket, usually
+    // before the HTTP answer, and must read after the request in the log.
+    this.log.add('info', `${action === 'cancel' ? 'Cancel' : 'Retry'} requested for "${task.name}"`);
     const outcome = await controlTask(fetch, task.id, action, this.sessionId);
     if (!outcome.ok) {
       this.log.add('error', `Could not ${action} "${task.name}": ${outcome.message}`);
       return outcome.message;
     }
-    this.log.add('info', `${action === 'cancel' ? 'Cancel' : 'Retry'} requested for "${task.name}"`);
     return null;
   }
 
@@ -223,6 +247,23 @@ export class Monitor {
     if (this.connection.ping()) this.log.add('info', 'Ping sent');
   }
 
+  /**
+   * Asks the server for the session's counts by state again (a page of 0 tasks), once the live
+   * updates could not keep them exact (see `TaskStore.countsStale`); at most one request at a time.
+   */
+  async refreshCounts(): Promise<void> {
+    if (this.#countsInFlight) return;
+    this.#countsInFlight = true;
+    try {
+      const page = await listTasks(fetch, this.sessionId, { limit: 0 });
+      if (page.counts) this.tasks.setServerCounts(page.counts);
+    } catch {
+      // the next change or snapshot tries again
+    } finally {
+      this.#countsInFlight = false;
+    }
+  }
+
   /** Refreshes the server's connection count: one request at a time, plus one more if asked meanwhile. */
   async refreshHealth(): Promise<void> {
     if (this.#healthInFlight) {
@@ -251,7 +292,7 @@ export class Monitor {
         this.log.add('success', `Connected as ${message.data.socketId}`);
         break;
       case 'snapshot': {
-        this.tasks.applySnapshot(message.data.tasks);
+        this.tasks.applySnapshot(message.data.tasks, message.data.counts);
         this.synced = true;
         const n = message.data.tasks.length;
         this.log.add('info', `Synced ${n} task${n === 1 ? '' : 's'} from the server`);

@@ -2,7 +2,8 @@ import type { PageServerLoad } from './$types';
 import type { TaskDto } from '$lib/protocol.js';
 import { CLEARED_COOKIE } from '$lib/session/session-id.js';
 import { isFiltering, readFilter } from '$lib/tasks/task-filter.js';
-import { addMissing, sortNewestFirst } from '$lib/tasks/task-list.js';
+import { addMissing, sortNewestFirst, type TaskCounts } from '$lib/tasks/task-list.js';
+import { readView } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
 
 /** How many of the session's tasks the first HTML holds (its newest). */
@@ -20,11 +21,13 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   const filter = readFilter(url.searchParams);
   let tasks: TaskDto[] = [];
   let total = 0;
+  let counts: TaskCounts | null = null;
   let loadError: string | null = null;
   try {
     const page = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT });
     tasks = [...sortNewestFirst(page.items)];
     total = page.total;
+    counts = page.counts;
     if (isFiltering(filter) && total > tasks.length) {
       const matching = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT, state: filter.state, q: filter.q });
       tasks = [...addMissing(tasks, matching.items)];
@@ -37,7 +40,9 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
     sessionIsNew: locals.sessionIsNew,
     tasks,
     total,
+    counts,
     filter,
+    view: readView(url.searchParams),
     loadError,
     serverTime: new Date().toISOString(),
   };

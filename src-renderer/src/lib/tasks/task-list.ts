@@ -174,6 +174,20 @@ export function finishedIds(list: TaskList, state: TaskState | null = null): str
   return list.filter((task) => isFinal(task.state) && (state === null || task.state === state)).map((task) => task.id);
 }
 
+/** Zero tasks in every state. */
+export const NO_COUNTS: Readonly<TaskCounts> = Object.freeze({ queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
+
+/** Sum of two counts, state by state. */
+export function addCounts(a: TaskCounts, b: TaskCounts): TaskCounts {
+  return { queued: a.queued + b.queued, running: a.running + b.running, completed: a.completed + b.completed, failed: a.failed + b.failed, cancelled: a.cancelled + b.cancelled };
+}
+
+/** `a - b` state by state, never below zero. */
+export function subtractCounts(a: TaskCounts, b: TaskCounts): TaskCounts {
+  const d = (s: keyof TaskCounts) => Math.max(0, a[s] - b[s]);
+  return { queued: d('queued'), running: d('running'), completed: d('completed'), failed: d('failed'), cancelled: d('cancelled') };
+}
+
 /** Counts the tasks by state. */
 export function countTasks(list: TaskList): TaskCounts {
   const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };

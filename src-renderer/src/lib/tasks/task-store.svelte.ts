@@ -1,6 +1,6 @@
 /** The session's tasks as reactive state, updated only through the pure functions of task-list. */
 import type { TaskDto, TaskState } from '../protocol.js';
-import { addIfAbsent, addMissing, applySnapshot, countTasks, finishedIds, isFinal, mergeTask, removeTasks, type TaskList } from './task-list.js';
+import { addCounts, addIfAbsent, addMissing, applySnapshot, countTasks, finishedIds, isFinal, mergeTask, NO_COUNTS, removeTasks, subtractCounts, type TaskCounts, type TaskList } from './task-list.js';
 
 /** Most tasks the server puts in a `snapshot` (its newest); a shorter snapshot is the whole session. */
 export const SNAPSHOT_LIMIT = 200;
@@ -11,8 +11,18 @@ export class TaskStore {
   tasks = $state.raw<TaskList>([]);
   /** How many tasks the session has on the server, loaded or not (as last told, kept up to date live). */
   total = $state(0);
-  /** Counts by state of the tasks held (whatever the filter shows). */
-  counts = $derived(countTasks(this.tasks));
+  /** Tasks on the server but not held, by state (the server's counts minus what the page held then). */
+  unheld = $state.raw<TaskCounts>(NO_COUNTS);
+  /**
+   * Counts by state of the session's tasks on the server (whatever the filter shows): those held,
+   * counted live, plus those the page does not hold, as the server last said.
+   */
+  counts = $derived(addCounts(countTasks(this.tasks), this.unheld));
+  /**
+   * Set when a change may have made {@link counts} drift from the server's (a task not held was
+   * deleted, or showed up from an update): the page should ask the server for its counts again.
+   */
+  countsStale = $state(false);
   /** How many held tasks are finished (what "clear finished" deletes, of what the page holds). */
   finished = $derived(this.counts.completed + this.counts.failed + this.counts.cancelled);
 
@@ -27,10 +37,20 @@ export class TaskStore {
    * @param total how many tasks the session has (the list answer's `total`)
    * @param now the current time on the server's clock
    */
-  constructor(initial: TaskList, total: number, now: () => number) {
+  constructor(initial: TaskList, total: number, now: () => number, serverCounts?: TaskCounts) {
     this.tasks = initial;
     this.total = Math.max(total, initial.length);
     this.#now = now;
+    if (serverCounts) this.setServerCounts(serverCounts);
+  }
+
+  /**
+   * Takes the server's counts by state (of a list answer or snapshot, as of now): what the page
+   * does not hold is their difference with what it holds.
+   */
+  setServerCounts(server: TaskCounts): void {
+    this.unheld = subtractCounts(server, countTasks(this.tasks));
+    this.countsStale = false;
   }
 
   /**
@@ -47,6 +67,8 @@ export class TaskStore {
     if (after === before) return null;
     this.tasks = after;
     if (previous === undefined && options.created) this.total += 1;
+    // A task not held, now updated: it was counted among the unheld in a state we cannot know.
+    if (previous === undefined && !options.created && this.#anyUnheld()) this.countsStale = true;
     this.#noteProgress(task);
     return { previous };
   }
@@ -66,9 +88,11 @@ export class TaskStore {
   }
 
   /** Brings the list up to date with a snapshot sent after a (re)connect. */
-  applySnapshot(tasks: readonly TaskDto[]): void {
+  applySnapshot(tasks: readonly TaskDto[], serverCounts?: TaskCounts): void {
     const complete = tasks.length < SNAPSHOT_LIMIT;
     this.tasks = applySnapshot(this.tasks, tasks, complete);
+    if (serverCounts) this.setServerCounts(serverCounts);
+    else if (complete) this.unheld = NO_COUNTS;
     this.total = complete ? this.tasks.length : Math.max(this.total, this.tasks.length);
     for (const task of this.tasks) this.#noteProgress(task);
   }
@@ -80,8 +104,10 @@ export class TaskStore {
    */
   remove(ids: readonly string[]): void {
     let newlyGone = 0;
+    const held = new Set(this.tasks.map((task) => task.id));
     for (const id of ids) {
       if (this.#gone.has(id)) continue;
+      if (!held.has(id) && this.#anyUnheld()) this.countsStale = true;
       this.#gone.add(id);
       newlyGone += 1;
       this.#progressAt.delete(id);
@@ -99,6 +125,10 @@ export class TaskStore {
   stillFinished(ids: readonly string[]): string[] {
     const wanted = new Set(ids);
     return this.tasks.filter((task) => wanted.has(task.id) && isFinal(task.state)).map((task) => task.id);
+  }
+
+  #anyUnheld(): boolean {
+    return Object.values(this.unheld).some((n) => n > 0);
   }
 
   /** When the task's current progress was reported (server clock), if seen live. */

@@ -49,6 +49,8 @@ export async function startTask(fetchFn: typeof fetch, request: StartTaskRequest
 export interface TaskPage {
   items: TaskDto[];
   total: number;
+  /** Counts by state of the whole scope (session, or every session), whatever the state and name filters; null from a server that sends none. */
+  counts: Record<TaskState, number> | null;
 }
 
 /** What {@link listTasks} asks for: a page of the session's tasks, optionally filtered. */
@@ -77,9 +79,21 @@ export function listUrl(clientId: string, query: ListQuery = {}): string {
 export async function listTasks(fetchFn: typeof fetch, clientId: string, query: ListQuery = {}): Promise<TaskPage> {
   const response = await fetchFn(listUrl(clientId, query), { headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(`GET /api/tasks answered HTTP ${response.status}`);
-  const body = (await response.json()) as { items?: unknown; total?: unknown };
+  const body = (await response.json()) as { items?: unknown; total?: unknown; counts?: unknown };
   const items = Array.isArray(body.items) ? body.items.map(readTask).filter((task): task is TaskDto => task !== null) : [];
-  return { items, total: typeof body.total === 'number' ? body.total : items.length };
+  return { items, total: typeof body.total === 'number' ? body.total : items.length, counts: readCounts(body.counts) };
+}
+
+/** Counts by state from an answer, or null when absent or malformed. */
+export function readCounts(value: unknown): Record<TaskState, number> | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const counts: Record<TaskState, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const state of Object.keys(counts) as TaskState[]) {
+    const n = (value as Record<string, unknown>)[state];
+    if (typeof n !== 'number') return null;
+    counts[state] = n;
+  }
+  return counts;
 }
 
 /** `GET /health` → the server's open WebSocket count, or `null` when unavailable. */
