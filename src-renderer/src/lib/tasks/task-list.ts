@@ -176,7 +176,7 @@ export function finishedIds(list: TaskList, state: TaskState | null = null): str
 
 /** Counts the tasks by state. */
 export function countTasks(list: TaskList): TaskCounts {
-  const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  const counts: TaskCounts = { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const task of list) counts[task.state] += 1;
   return counts;
 }
@@ -214,6 +214,7 @@ export function placeholderTask(input: {
     maxAttempts: input.maxAttempts ?? 1,
     priority: input.priority ?? 0,
     retryAt: null,
+    runAt: null,
   };
 }
 
@@ -225,6 +226,8 @@ export function describeTransition(previous: TaskDto | undefined, next: TaskDto)
   if (previous && previous.state === next.state && previous.attempt === next.attempt) return null;
   const name = `"${next.name}"`;
   switch (next.state) {
+    case 'scheduled':
+      return `Task ${name} scheduled${next.runAt === null ? '' : ` for ${next.runAt}`}`;
     case 'queued':
       if (next.retryAt !== null) return `Task ${name} will retry (attempt ${next.attempt}/${next.maxAttempts}): ${next.error ?? 'failed'}`;
       return previous && previous.state !== 'queued' ? `Task ${name} queued again` : `Task ${name} queued`;
