@@ -11,6 +11,8 @@ import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
 import { RESOLVED, RunContext, RunControl } from './run-control.js';
+import { systemClock, type Clock } from './clock.js';
+import { DueTimer } from './due-timer.js';
 
 /** Options of {@link TaskEngine}; every field has a sensible default. */
 export interface TaskEngineOptions {
@@ -26,8 +28,10 @@ export interface TaskEngineOptions {
   store?: TaskStore;
   /** Told about storage failures, which the engine survives (the task stays in memory). */
   onStoreError?: (error: unknown) => void;
-  /** Clock, injectable for tests. */
+  /** Wall clock, injectable for tests (overrides `clock.now`). */
   now?: () => number;
+  /** Clock and timers of delayed tasks and retry backoffs, injectable for tests. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Filter and page of {@link TaskEngine.list}. */
@@ -59,6 +63,8 @@ const RESTART_STATUS = 'Queued (runs again after the restart)';
 const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
 const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
+/** Status text of a task waiting for its `runAt`. */
+export const SCHEDULED_STATUS = 'Scheduled';
 /** Ticks kept while `Running` is being made durable; more are merged into the last. */
 const MAX_HELD_TICKS = 64;
 
@@ -80,7 +86,7 @@ export class TaskEngine {
   private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
-  private readonly counters: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
   private readonly running = new Map<string, RunControl>();
@@ -91,7 +97,11 @@ export class TaskEngine {
   private readonly announcing = new Map<string, (() => void) | undefined>();
   /** Final tasks in the order they became final, for {@link forgetOldest} (O(1) instead of a scan). */
   private readonly finishOrder = new Deque<TaskRecord>();
-  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Tasks waiting for a time: delayed tasks (state scheduled) and retry backoffs (state queued
+   * with `runAt`). One heap and one timer for all of them, however many.
+   */
+  private readonly due: DueTimer<TaskRecord>;
   /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
   private listeners: readonly EngineListener[] = [];
   private readonly queue: Channel<TaskRecord>;
@@ -105,7 +115,9 @@ export class TaskEngine {
     this.concurrency = positiveInteger(options.concurrency ?? 8, 'concurrency');
     this.capacity = positiveInteger(options.capacity ?? 1000, 'capacity');
     this.historyLimit = positiveInteger(options.historyLimit ?? 10_000, 'historyLimit');
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.now = options.now ?? (() => clock.now());
+    this.due = new DueTimer(clock, (task) => this.onDue(task));
     this.store = options.store ?? new MemoryTaskStore();
     this.durable = this.store.durable !== false;
     this.onStoreError = options.onStoreError ?? (() => undefined);
@@ -161,6 +173,7 @@ export class TaskEngine {
     }
     const maxAttempts = Math.min(MAX_ATTEMPTS_LIMIT, submission.maxAttempts ?? kind.maxAttempts ?? 1);
     const task = newTaskRecord(submission, kindName, parameters, maxAttempts, this.now());
+    if (task.state === 'scheduled') return this.submitScheduled(task);
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
@@ -190,6 +203,30 @@ export class TaskEngine {
     return { ok: true, task };
   }
 
+  /**
+   * A task that runs later: it waits in the due heap, not in the queue (so it takes no queue
+   * space), and is announced once stored, like any other.
+   */
+  private async submitScheduled(task: TaskRecord): Promise<SubmitResult> {
+    this.tasks.set(task.id, task);
+    this.count(task, 1);
+    if (this.durable) {
+      try {
+        await this.store.save(task);
+      } catch (error) {
+        this.onStoreError(error);
+        this.tasks.delete(task.id);
+        this.count(task, -1);
+        return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
+      }
+    }
+    // Cancelled before it was even stored? Then it is gone already.
+    if (task.state !== 'scheduled') return { ok: true, task };
+    this.emit({ type: 'taskQueued', task: this.durable ? { ...task } : task });
+    this.due.set(task.id, task, task.runAt!);
+    return { ok: true, task };
+  }
+
   /** The task with this id, if the engine still knows it. */
   get(id: string): Readonly<TaskRecord> | undefined {
     return this.tasks.get(id);
@@ -202,7 +239,7 @@ export class TaskEngine {
   list(query: TaskQuery = {}): { items: Readonly<TaskRecord>[]; total: number; counts: TaskCounts } {
     const needle = query.q?.toLowerCase();
     const matches: TaskRecord[] = [];
-    const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+    const counts: TaskCounts = emptyCounts();
     // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
     const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
     for (const task of this.tasks.values()) {
@@ -240,14 +277,14 @@ export class TaskEngine {
   }
 
   /**
-   * Cancels a queued task (also one waiting out a retry backoff) at once, or aborts a running one
+   * Cancels a scheduled or queued task (also one waiting out a retry backoff) at once, or aborts a running one
    * (its handler sees the signal and the task ends Cancelled). Final tasks: `invalid-state`.
    */
   async cancel(id: string): Promise<ControlResult> {
     const task = this.tasks.get(id);
     if (!task) return notFound(id);
-    if (task.state === 'queued') {
-      this.clearBackoff(task);
+    if (task.state === 'queued' || task.state === 'scheduled') {
+      this.clearDue(task);
       await this.finish(task, 'cancelled', { error: CANCEL_REASON });
       return { ok: true, task };
     }
@@ -275,11 +312,15 @@ export class TaskEngine {
     return { ok: true, task };
   }
 
-  /** Forgets a finished task, in memory and in the store. Unfinished tasks: `invalid-state`. */
+  /**
+   * Forgets a finished task, or a scheduled one (which then never runs), in memory and in the
+   * store. Queued and running tasks: `invalid-state`.
+   */
   async delete(id: string): Promise<ControlResult> {
     const task = this.tasks.get(id);
     if (!task) return notFound(id);
-    if (!FINAL.has(task.state)) return invalidState(task, 'delete');
+    if (!FINAL.has(task.state) && task.state !== 'scheduled') return invalidState(task, 'delete');
+    if (task.state === 'scheduled') this.clearDue(task);
     await this.forget([task]);
     return { ok: true, task };
   }
@@ -302,8 +343,7 @@ export class TaskEngine {
     if (this.stopping) return;
     this.stopping = true;
     this.stopController.abort(this.shutdown);
-    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
-    this.backoffTimers.clear();
+    this.due.stop();
     const allDone = Promise.all([...this.running.values()].map((run) => run.done));
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
@@ -426,29 +466,37 @@ export class TaskEngine {
     task.statusText = `Retrying in ${Math.ceil(delay / 1000)} s (attempt ${task.attempt}/${task.maxAttempts})`;
     this.setState(task, 'queued');
     await this.commit(task);
-    this.armBackoff(task, delay);
+    if (task.state === 'queued' && task.runAt !== null) this.due.set(task.id, task, task.runAt);
   }
 
-  private armBackoff(task: TaskRecord, delay: number): void {
-    const timer = setTimeout(() => {
-      this.backoffTimers.delete(task.id);
-      if (task.state !== 'queued' || this.stopping) return;
+  /** A task's time has come: a delayed task is queued, a retry's backoff is over. */
+  private onDue(task: TaskRecord): void {
+    if (this.stopping || this.tasks.get(task.id) !== task) return;
+    if (task.state === 'scheduled') {
       task.runAt = null;
-      task.statusText = `Queued (attempt ${task.attempt}/${task.maxAttempts})`;
-      // The wait is over: say so (same state, so a tick), then take a place in the queue. The
-      // queue may be full of newer submissions; a retry waits for space rather than failing.
-      this.store.saveSoon(task);
-      this.emit({ type: 'taskUpdated', task, stateChanged: false });
-      void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
-    }, Math.max(0, delay));
-    timer.unref();
-    this.backoffTimers.set(task.id, timer);
+      task.statusText = 'Queued';
+      this.setState(task, 'queued');
+      // Durable and announced before a worker can announce Running: commits announce in order.
+      void this.commit(task);
+      this.enqueue(task);
+      return;
+    }
+    if (task.state !== 'queued') return;
+    task.runAt = null;
+    task.statusText = `Queued (attempt ${task.attempt}/${task.maxAttempts})`;
+    // The wait is over: say so (same state, so a tick), then take a place in the queue.
+    this.store.saveSoon(task);
+    this.emit({ type: 'taskUpdated', task, stateChanged: false });
+    this.enqueue(task);
   }
 
-  private clearBackoff(task: TaskRecord): void {
-    const timer = this.backoffTimers.get(task.id);
-    if (timer) clearTimeout(timer);
-    this.backoffTimers.delete(task.id);
+  /** Puts a task in the queue; one that finds it full (newer submissions) waits for space rather than failing. */
+  private enqueue(task: TaskRecord): void {
+    if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
+  }
+
+  private clearDue(task: TaskRecord): void {
+    this.due.delete(task.id);
     task.runAt = null;
   }
 
@@ -512,9 +560,13 @@ export class TaskEngine {
       }
       this.store.save(task).catch(this.onStoreError);
     }
-    if (task.state !== 'queued') return;
-    if (task.runAt !== null && task.runAt > this.now()) this.armBackoff(task, task.runAt - this.now());
-    else if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
+    // Delayed tasks and backoffs wait out the rest of their time; one that came due while the
+    // server was down comes due at once (the heap fires it on the next turn).
+    if (task.state === 'scheduled' || (task.state === 'queued' && task.runAt !== null)) {
+      this.due.set(task.id, task, task.runAt ?? this.now());
+      return;
+    }
+    if (task.state === 'queued') this.enqueue(task);
   }
 
   /** Adds (+1) or removes (-1) a task, in its current state, from the counters. */
@@ -589,15 +641,16 @@ export class TaskEngine {
 }
 
 function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, maxAttempts: number, now: number): TaskRecord {
+  const later = submission.runAt !== undefined && submission.runAt > now;
   return {
     id: newTaskId(),
     name: submission.name,
     kind,
     parameters,
     clientId: submission.clientId,
-    state: 'queued',
+    state: later ? 'scheduled' : 'queued',
     progress: 0,
-    statusText: 'Queued',
+    statusText: later ? SCHEDULED_STATUS : 'Queued',
     result: null,
     error: null,
     createdAt: now,
@@ -606,8 +659,12 @@ function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Rec
     attempt: 1,
     maxAttempts,
     priority: submission.priority ?? 0,
-    runAt: null,
+    runAt: later ? submission.runAt! : null,
   };
+}
+
+function emptyCounts(): TaskCounts {
+  return { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
 }
 
 /** Clears what a previous run left, ready for run number `attempt`. */

@@ -27,7 +27,10 @@ export interface TaskRecord {
   maxAttempts: number;
   /** Higher runs first; equal priorities run in submission order. */
   priority: number;
-  /** When a task waits out a retry backoff: the epoch ms at which it re-enters the queue. */
+  /**
+   * When a task waits for a time, the epoch ms at which it enters the queue: a delayed task (state
+   * scheduled) or a retry backoff (state queued).
+   */
   runAt: number | null;
 }
 
@@ -42,6 +45,8 @@ export interface TaskSubmission {
   priority?: number;
   /** Overrides the kind's default number of attempts. */
   maxAttempts?: number;
+  /** Epoch ms: until then the task is `scheduled`; absent or past, it is queued at once. */
+  runAt?: number;
 }
 
 /** Counts of the tasks the engine currently knows, by state. */

@@ -7,8 +7,11 @@
  * for the original keeps working unchanged.
  */
 
-/** Lifecycle state of a task, lower-case, as our additive `state` field carries it. */
-export type TaskState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+/**
+ * Lifecycle state of a task, lower-case, as our additive `state` field carries it. `scheduled`:
+ * a delayed task waiting for its `runAt` (then it is queued like any other).
+ */
+export type TaskState = 'scheduled' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** States a task never leaves. */
 export const FINAL_STATES: readonly TaskState[] = ['completed', 'failed', 'cancelled'];
@@ -45,6 +48,8 @@ export interface TaskDto {
   priority: number;
   /** Addition: when a task waits out a retry backoff, the time it re-enters the queue. */
   retryAt: string | null;
+  /** Addition: when a task is `scheduled` (delayed), the time it is queued; else null. */
+  runAt: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
@@ -105,6 +110,10 @@ export interface StartTaskRequest {
   priority?: number;
   /** Addition: runs allowed before a failure is final (automatic retry with backoff), 1 to 10. */
   maxAttempts?: number;
+  /** Addition: run later, at this ISO 8601 time with a zone (`Z` or `±hh:mm`); at most a year ahead. */
+  runAt?: string;
+  /** Addition: run later, this many ms from now (0 to a year). Not with `runAt`. */
+  delayMs?: number;
 }
 
 /** `POST /api/task/start` response body (success and error share the shape, as in the original). */

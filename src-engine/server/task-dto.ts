@@ -48,6 +48,7 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     attempt: task.attempt,
     maxAttempts: task.maxAttempts,
     priority: task.priority,
-    retryAt: isoOrNull(task.runAt),
+    retryAt: task.state === 'queued' ? isoOrNull(task.runAt) : null,
+    runAt: task.state === 'scheduled' ? isoOrNull(task.runAt) : null,
   };
 }

@@ -18,7 +18,7 @@ function fakeMonitor(host: string, port: number, refuse: readonly string[] = [])
     },
     engine: {
       subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
-      counts: () => ({ queued: 1, running: 2, completed: 0, failed: 0, cancelled: 0 }),
+      counts: () => ({ scheduled: 0, queued: 1, running: 2, completed: 0, failed: 0, cancelled: 0 }),
     },
     close: async () => void (monitor.closed = true),
     emit: (event) => listeners.forEach((listener) => listener(event)),
@@ -31,7 +31,7 @@ const event = { type: 'taskQueued', task: { id: 't' } } as unknown as EngineEven
 describe('ServerController', () => {
   it('starts, reports the loopback address and the counts', async () => {
     const server = new ServerController<Options, ReturnType<typeof fakeMonitor>>({ start: async (o) => fakeMonitor(o.host, o.port), options: { host: '127.0.0.1', port: 5000 }, portFallback: true });
-    expect(server.counts()).toEqual({ queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
+    expect(server.counts()).toEqual({ scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
     expect(await server.start()).toEqual({ host: '127.0.0.1', port: 5000, windowUrl: 'http://127.0.0.1:5000', origin: 'http://127.0.0.1:5000' });
     expect(server.counts().running).toBe(2);
   });

@@ -110,7 +110,7 @@ export class ServerController<O extends ListenOptions, M extends MonitorLike> {
 
   /** Task counts now; all zero while stopped. */
   counts(): TaskCounts {
-    return this.monitor?.engine.counts() ?? { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+    return this.monitor?.engine.counts() ?? { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   }
 
   /** Hears engine events of this and every later run. Answers an unsubscribe function. */

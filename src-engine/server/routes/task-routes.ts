@@ -9,6 +9,7 @@ import { CONTROL_REFUSAL_CODES, SUBMIT_REFUSAL_CODES, sendError } from '../error
 import { toTaskDto } from '../task-dto.js';
 import { isOwner } from '../access/request-principal.js';
 import { parseTaskFilter, scopeFilterProperties } from './task-filter-query.js';
+import { MAX_DELAY_MS, resolveStartTime } from '../../schedules/start-time.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -16,7 +17,7 @@ export const MAX_NAME_LENGTH = 200;
 /** Most tasks one list request returns. */
 export const MAX_PAGE_SIZE = 1000;
 
-const TASK_STATES: TaskState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+const TASK_STATES: TaskState[] = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'];
 const FINAL_STATES: TaskState[] = ['completed', 'failed', 'cancelled'];
 
 const startBodySchema = {
@@ -30,6 +31,8 @@ const startBodySchema = {
     kind: { type: 'string', maxLength: 64 },
     priority: { type: 'integer', minimum: -10, maximum: 10 },
     maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
+    runAt: { type: 'string', maxLength: 40 },
+    delayMs: { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS },
   },
 } as const;
 
@@ -82,6 +85,8 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     if (typeof body.name !== 'string' || body.name.trim() === '') {
       return sendError(reply, 'TASK_NAME_REQUIRED', 'Task name is required', { taskId: '' });
     }
+    const when = resolveStartTime(body, Date.now());
+    if (!when.ok) return sendError(reply, 'VALIDATION_FAILED', when.message, { taskId: '' });
     const clientId = ownerFromRequest(body.clientId, request.headers);
     const parameters = { ...body.parameters, ...(body.duration === undefined ? {} : { duration: body.duration }) };
     const outcome = await engine.submit({
@@ -91,14 +96,19 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
       ...(body.kind ? { kind: body.kind } : {}),
       ...(body.priority === undefined ? {} : { priority: body.priority }),
       ...(body.maxAttempts === undefined ? {} : { maxAttempts: body.maxAttempts }),
+      ...(when.runAt === undefined ? {} : { runAt: when.runAt }),
     });
     if (!outcome.ok) return sendError(reply, SUBMIT_REFUSAL_CODES[outcome.reason], outcome.message, { taskId: '' });
-    const response: StartTaskResponse & { clientId: string } = {
+    const scheduled = outcome.task.state === 'scheduled';
+    // `status` stays the original's 'Queued' (its clients know no other success); `state` and `runAt` tell a delayed task apart.
+    const response: StartTaskResponse & { clientId: string; state: TaskState; runAt: string | null } = {
       taskId: outcome.task.id,
-      message: 'Task queued successfully',
+      message: scheduled ? 'Task scheduled successfully' : 'Task queued successfully',
       status: 'Queued',
       timestamp: new Date().toISOString(),
       clientId,
+      state: outcome.task.state,
+      runAt: scheduled ? new Date(outcome.task.runAt!).toISOString() : null,
     };
     return response;
   });

@@ -9,7 +9,7 @@ const connection = (epoch: string, seq: number): ServerMessage => ({
   data: { status: 'connected', socketId: 's', serverTime: T, epoch, seq },
   timestamp: T,
 });
-const snapshot = (epoch: string, seq: number): ServerMessage => ({ type: 'snapshot', data: { tasks: [], epoch, seq, total: 0, counts: { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 } }, timestamp: T });
+const snapshot = (epoch: string, seq: number): ServerMessage => ({ type: 'snapshot', data: { tasks: [], epoch, seq, total: 0, counts: { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 } }, timestamp: T });
 const progress = (seq?: number): ServerMessage => ({ type: 'taskProgress', data: running('a', 10), timestamp: T, ...(seq === undefined ? {} : { seq }) });
 
 function run(messages: ServerMessage[], from: StreamPosition = START) {

@@ -57,7 +57,7 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
 
 /** Counts by state as the server sent them, else counted from the tasks at hand. */
 function readCounts(value: unknown, tasks: readonly TaskDto[]): Record<TaskState, number> {
-  const counts: Record<TaskState, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  const counts: Record<TaskState, number> = { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   if (isObject(value)) {
     for (const state of Object.keys(counts) as TaskState[]) if (typeof value[state] === 'number') counts[state] = value[state] as number;
     return counts;

@@ -1,7 +1,7 @@
 /** Reading a task from untrusted JSON (socket frames, REST answers), tolerating older servers. */
 import type { TaskDto, TaskState } from '../protocol.js';
 
-const STATES: ReadonlySet<string> = new Set<TaskState>(['queued', 'running', 'completed', 'failed', 'cancelled']);
+const STATES: ReadonlySet<string> = new Set<TaskState>(['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled']);
 
 /** Whether a value is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -19,6 +19,8 @@ export function stateFromStatus(status: string): TaskState {
   switch (status) {
     case 'Queued':
       return 'queued';
+    case 'Scheduled':
+      return 'scheduled';
     case 'Completed':
       return 'completed';
     case 'Failed':
@@ -72,6 +74,7 @@ export function readTask(value: unknown): TaskDto | null {
     maxAttempts: number('maxAttempts', 1),
     priority: number('priority', 0),
     retryAt: text('retryAt'),
+    runAt: text('runAt'),
   };
 }
 

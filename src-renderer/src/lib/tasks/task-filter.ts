@@ -7,7 +7,7 @@ import type { TaskDto, TaskState } from '../protocol.js';
 import type { TaskCounts, TaskList } from './task-list.js';
 
 /** The states one can filter by, in lifecycle order. */
-export const FILTER_STATES: readonly TaskState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const FILTER_STATES: readonly TaskState[] = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'];
 
 /** Longest search text kept (the list API refuses longer ones). */
 export const MAX_QUERY_LENGTH = 200;

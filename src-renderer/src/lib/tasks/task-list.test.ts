@@ -184,7 +184,7 @@ describe('countTasks', () => {
         task({ id: '5', state: 'failed' }),
         task({ id: '6', state: 'cancelled' }),
       ]),
-    ).toEqual({ queued: 1, running: 2, completed: 1, failed: 1, cancelled: 1 });
+    ).toEqual({ scheduled: 0, queued: 1, running: 2, completed: 1, failed: 1, cancelled: 1 });
   });
 });
 

@@ -175,22 +175,22 @@ export function finishedIds(list: TaskList, state: TaskState | null = null): str
 }
 
 /** Zero tasks in every state. */
-export const NO_COUNTS: Readonly<TaskCounts> = Object.freeze({ queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
+export const NO_COUNTS: Readonly<TaskCounts> = Object.freeze({ scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
 
 /** Sum of two counts, state by state. */
 export function addCounts(a: TaskCounts, b: TaskCounts): TaskCounts {
-  return { queued: a.queued + b.queued, running: a.running + b.running, completed: a.completed + b.completed, failed: a.failed + b.failed, cancelled: a.cancelled + b.cancelled };
+  return { scheduled: a.scheduled + b.scheduled, queued: a.queued + b.queued, running: a.running + b.running, completed: a.completed + b.completed, failed: a.failed + b.failed, cancelled: a.cancelled + b.cancelled };
 }
 
 /** `a - b` state by state, never below zero. */
 export function subtractCounts(a: TaskCounts, b: TaskCounts): TaskCounts {
   const d = (s: keyof TaskCounts) => Math.max(0, a[s] - b[s]);
-  return { queued: d('queued'), running: d('running'), completed: d('completed'), failed: d('failed'), cancelled: d('cancelled') };
+  return { scheduled: d('scheduled'), queued: d('queued'), running: d('running'), completed: d('completed'), failed: d('failed'), cancelled: d('cancelled') };
 }
 
 /** Counts the tasks by state. */
 export function countTasks(list: TaskList): TaskCounts {
-  const counts: TaskCounts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  const counts: TaskCounts = { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const task of list) counts[task.state] += 1;
   return counts;
 }
@@ -228,6 +228,7 @@ export function placeholderTask(input: {
     maxAttempts: input.maxAttempts ?? 1,
     priority: input.priority ?? 0,
     retryAt: null,
+    runAt: null,
   };
 }
 
@@ -239,6 +240,8 @@ export function describeTransition(previous: TaskDto | undefined, next: TaskDto)
   if (previous && previous.state === next.state && previous.attempt === next.attempt) return null;
   const name = `"${next.name}"`;
   switch (next.state) {
+    case 'scheduled':
+      return `Task ${name} scheduled${next.runAt === null ? '' : ` for ${next.runAt}`}`;
     case 'queued':
       if (next.retryAt !== null) return `Task ${name} will retry (attempt ${next.attempt}/${next.maxAttempts}): ${next.error ?? 'failed'}`;
       return previous && previous.state !== 'queued' ? `Task ${name} queued again` : `Task ${name} queued`;

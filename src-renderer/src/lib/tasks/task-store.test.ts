@@ -71,20 +71,20 @@ describe('TaskStore: finished tasks', () => {
 
 describe('TaskStore: counts from the server', () => {
   it('counts the tasks the page does not hold, as the server said, plus the held ones live', () => {
-    const store = new TaskStore([task({ id: 'a', state: 'queued' })], 250, now, { queued: 1, running: 0, completed: 240, failed: 9, cancelled: 0 });
-    expect(store.counts).toEqual({ queued: 1, running: 0, completed: 240, failed: 9, cancelled: 0 });
+    const store = new TaskStore([task({ id: 'a', state: 'queued' })], 250, now, { scheduled: 0, queued: 1, running: 0, completed: 240, failed: 9, cancelled: 0 });
+    expect(store.counts).toEqual({ scheduled: 0, queued: 1, running: 0, completed: 240, failed: 9, cancelled: 0 });
     store.merge(running('a', 10), { ordered: true });
-    expect(store.counts).toMatchObject({ queued: 0, running: 1, completed: 240 });
+    expect(store.counts).toMatchObject({ scheduled: 0, queued: 0, running: 1, completed: 240 });
     store.merge(task({ id: 'n', state: 'queued', createdAt: at(9) }), { created: true, ordered: true });
     expect(store.counts.queued).toBe(1);
     expect(store.countsStale).toBe(false);
   });
 
   it('asks for a recount when a task it does not hold is deleted or updated', () => {
-    const store = new TaskStore([], 3, now, { queued: 0, running: 0, completed: 3, failed: 0, cancelled: 0 });
+    const store = new TaskStore([], 3, now, { scheduled: 0, queued: 0, running: 0, completed: 3, failed: 0, cancelled: 0 });
     store.remove(['unloaded']);
     expect(store.countsStale).toBe(true);
-    store.setServerCounts({ queued: 0, running: 0, completed: 2, failed: 0, cancelled: 0 });
+    store.setServerCounts({ scheduled: 0, queued: 0, running: 0, completed: 2, failed: 0, cancelled: 0 });
     expect(store.countsStale).toBe(false);
     expect(store.counts.completed).toBe(2);
     store.merge(running('old', 10), { ordered: true });
@@ -93,7 +93,7 @@ describe('TaskStore: counts from the server', () => {
 
   it('takes the counts a snapshot carries', () => {
     const store = new TaskStore([], 0, now);
-    store.applySnapshot([task({ id: 'a', state: 'failed' })], { queued: 0, running: 0, completed: 500, failed: 1, cancelled: 0 });
-    expect(store.counts).toEqual({ queued: 0, running: 0, completed: 500, failed: 1, cancelled: 0 });
+    store.applySnapshot([task({ id: 'a', state: 'failed' })], { scheduled: 0, queued: 0, running: 0, completed: 500, failed: 1, cancelled: 0 });
+    expect(store.counts).toEqual({ scheduled: 0, queued: 0, running: 0, completed: 500, failed: 1, cancelled: 0 });
   });
 });

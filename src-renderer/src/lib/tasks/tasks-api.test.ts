@@ -36,7 +36,7 @@ describe('listTasks', () => {
   it('reads items and total, and throws on HTTP errors', async () => {
     const ok = async () => json(200, { items: [running('a', 10), { id: 'malformed' }], total: 7 });
     expect(await listTasks(ok as unknown as typeof fetch, 'c')).toEqual({ items: [running('a', 10)], total: 7, counts: null });
-    const counts = { queued: 1, running: 2, completed: 3, failed: 4, cancelled: 5 };
+    const counts = { scheduled: 0, queued: 1, running: 2, completed: 3, failed: 4, cancelled: 5 };
     const withCounts = async () => json(200, { items: [], total: 15, counts });
     expect((await listTasks(withCounts as unknown as typeof fetch, 'c')).counts).toEqual(counts);
     const bad = async () => json(500, {});

@@ -87,7 +87,7 @@ export async function listTasks(fetchFn: typeof fetch, clientId: string, query: 
 /** Counts by state from an answer, or null when absent or malformed. */
 export function readCounts(value: unknown): Record<TaskState, number> | null {
   if (typeof value !== 'object' || value === null) return null;
-  const counts: Record<TaskState, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  const counts: Record<TaskState, number> = { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const state of Object.keys(counts) as TaskState[]) {
     const n = (value as Record<string, unknown>)[state];
     if (typeof n !== 'number') return null;
