@@ -29,6 +29,11 @@ export interface TaskRecord {
   priority: number;
   /** When a task waits out a retry backoff: the epoch ms at which it re-enters the queue. */
   runAt: number | null;
+  /**
+   * The job (owner's jobs file) it runs, else null or absent. Not stored: derived from the kind
+   * at submit and at recovery.
+   */
+  job?: string | null;
 }
 
 /** What a caller asks the engine to run. */

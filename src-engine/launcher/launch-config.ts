@@ -21,6 +21,8 @@ export interface LaunchConfig {
   allowHosts: string[];
   /** API token for `Authorization: Bearer`; default: the `token` file in the data folder. */
   token?: string;
+  /** The owner's jobs file (`--jobs`); default `DATA_DIR/jobs.json` when it exists. */
+  jobs?: string;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -66,6 +68,7 @@ export const OPTIONS = {
     env: 'TASK_MONITOR_ALLOW_HOST',
     help: 'Extra name this server is reached by (Host header), e.g. monitor.lan; repeatable (env: comma-separated)',
   },
+  jobs: { type: 'string', env: 'TASK_MONITOR_JOBS', help: 'Jobs file: the commands and modules this server may run (default: DATA_DIR/jobs.json when it exists; see docs/jobs.md)' },
   token: { type: 'string', env: 'TASK_MONITOR_TOKEN', help: 'API token for Authorization: Bearer (default: DATA_DIR/token, created at first start)' },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
@@ -99,6 +102,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
       allowHosts: parseAllowHosts(values['allow-host'] as string[] | undefined, env['TASK_MONITOR_ALLOW_HOST']),
       token: parseToken(pick('token')),
+      ...(pick('jobs') ? { jobs: pick('jobs')! } : {}),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

@@ -11,6 +11,10 @@ import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
+import { registerLogRoutes } from './logs/log-routes.js';
+import { TaskLogFeed } from './logs/task-log-feed.js';
+import type { JobCatalog } from '../jobs/jobs-catalog.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -44,6 +48,8 @@ export interface ServerOptions {
   access?: AccessControl;
   /** Resource limits (connections, message rate, queued tasks per session, timeouts); see docs/security.md. */
   limits?: Partial<ServerLimits>;
+  /** The owner's jobs (`GET /api/jobs`, `job` in start requests); without it the list is empty. */
+  jobs?: JobCatalog;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -65,10 +71,12 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   });
   const hub = new SocketHub();
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
+  const logFeed = new TaskLogFeed(engine);
   const ws = new WsEndpoint(engine, hub, journal, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     snapshotLimit: 200,
+    onMessage: (socket, sessionId, message) => logFeed.handle(socket, sessionId, message),
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
@@ -95,6 +103,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
+  registerJobRoutes(app, engine, options.jobs);
+  registerLogRoutes(app, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -119,6 +129,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
 
   app.addHook('preClose', async () => {
     unbridge();
+    logFeed.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

@@ -50,6 +50,7 @@ function dto(id: string, state: TaskState, progress: number, status: string): Ta
     maxAttempts: 1,
     priority: 0,
     retryAt: null,
+    job: null,
   };
 }
 

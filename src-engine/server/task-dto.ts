@@ -49,5 +49,6 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     maxAttempts: task.maxAttempts,
     priority: task.priority,
     retryAt: isoOrNull(task.runAt),
+    job: task.job ?? null,
   };
 }

@@ -136,6 +136,12 @@ class ChunkedStatement {
  * An `UPDATE` that finds fewer rows than it was given (a row gone behind our back) writes that
  * chunk again as full upserts, so no save is lost to a stale `stored`.
  */
+/** A writer that joins {@link SqliteTaskStore}'s batches (see `attach`). */
+export interface BatchCompanion {
+  /** Writes what it staged; runs inside the batch's transaction (a throw rolls the batch back). */
+  write(): void;
+}
+
 export class SqliteTaskStore implements TaskStore {
   private readonly inserts: ChunkedStatement;
   private readonly freshInserts: ChunkedStatement;
@@ -147,6 +153,8 @@ export class SqliteTaskStore implements TaskStore {
   private staged = new Map<string, Readonly<TaskRecord>>();
   private deletes = new Set<string>();
   private batch: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** Writers of other tables that join each batch's transaction (task logs). */
+  private readonly companions: BatchCompanion[] = [];
   private closed = false;
 
   private constructor(
@@ -169,6 +177,7 @@ export class SqliteTaskStore implements TaskStore {
       this.writeInserts(inserts);
       this.writeUpdates(updates);
       this.writeDeletes(deletes);
+      for (const companion of this.companions) companion.write();
     });
   }
 
@@ -199,6 +208,16 @@ export class SqliteTaskStore implements TaskStore {
       throw error;
     }
     return new SqliteTaskStore(db, path, lock);
+  }
+
+  /**
+   * Lets another table's writer join the group commit: `make` gets the database (to prepare its
+   * statements and read), and its `write` runs inside every batch's transaction, after the tasks.
+   * Returns the function that asks for a batch (the companion calls it when it has staged rows).
+   */
+  attach(make: (db: Database.Database) => BatchCompanion): () => void {
+    this.companions.push(make(this.db));
+    return () => void this.scheduleBatch().catch(() => undefined);
   }
 
   loadAll(): TaskRecord[] {

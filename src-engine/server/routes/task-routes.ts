@@ -8,6 +8,7 @@ import { MAX_CLIENT_ID_LENGTH, ownerFromRequest, sessionFromRequest } from '../c
 import { CONTROL_REFUSAL_CODES, SUBMIT_REFUSAL_CODES, sendError } from '../error-catalog.js';
 import { toTaskDto } from '../task-dto.js';
 import { isOwner } from '../access/request-principal.js';
+import { startTarget } from './job-routes.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -28,6 +29,7 @@ const startBodySchema = {
     kind: { type: 'string', maxLength: 64 },
     priority: { type: 'integer', minimum: -10, maximum: 10 },
     maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
+    job: { type: 'string', maxLength: 64 },
   },
 } as const;
 
@@ -76,13 +78,15 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     if (typeof body.name !== 'string' || body.name.trim() === '') {
       return sendError(reply, 'TASK_NAME_REQUIRED', 'Task name is required', { taskId: '' });
     }
+    const target = startTarget(engine, request, body);
+    if (!target.ok) return sendError(reply, target.code, target.message, { taskId: '' });
     const clientId = ownerFromRequest(body.clientId, request.headers);
     const parameters = { ...body.parameters, ...(body.duration === undefined ? {} : { duration: body.duration }) };
     const outcome = await engine.submit({
       name: body.name,
       clientId,
       parameters,
-      ...(body.kind ? { kind: body.kind } : {}),
+      ...(target.kind ? { kind: target.kind } : {}),
       ...(body.priority === undefined ? {} : { priority: body.priority }),
       ...(body.maxAttempts === undefined ? {} : { maxAttempts: body.maxAttempts }),
     });

@@ -72,6 +72,7 @@ export function readTask(value: unknown): TaskDto | null {
     maxAttempts: number('maxAttempts', 1),
     priority: number('priority', 0),
     retryAt: text('retryAt'),
+    job: text('job'),
   };
 }
 

@@ -214,6 +214,7 @@ export function placeholderTask(input: {
     maxAttempts: input.maxAttempts ?? 1,
     priority: input.priority ?? 0,
     retryAt: null,
+    job: null,
   };
 }
 

@@ -21,6 +21,7 @@ export function task(overrides: Partial<TaskDto> & { id: string }): TaskDto {
     maxAttempts: 1,
     priority: 0,
     retryAt: null,
+    job: null,
     ...overrides,
   };
 }
