@@ -16,6 +16,10 @@ interface WritingLog {
   evictedInTable: number;
   /** The task stopped running: drop this bookkeeping once its lines are written. */
   released: boolean;
+  /** When tail lines were last written (see {@link TAIL_WRITE_MS}). */
+  tailWrittenAt: number;
+  /** Staged lines are cleared of evicted ones when they reach this many (amortised). */
+  filterAt: number;
 }
 
 interface Row {
@@ -27,6 +31,13 @@ interface Row {
 }
 
 const MAX_INSERT_ROWS = 128;
+
+/**
+ * Once a log is cut, its tail lines are written at most this often (and when the task ends):
+ * a line that leaves the tail before then is never written, so a program that floods its output
+ * costs a bounded write rate rather than its whole output written and deleted again.
+ */
+const TAIL_WRITE_MS = 1000;
 
 /**
  * Task logs in the task database's `task_logs` table, written in the task store's group commit
@@ -65,7 +76,10 @@ export class SqliteTaskLogStore implements TaskLogStore {
       if (evictThrough !== undefined) {
         log.evictThrough = evictThrough;
         // Drop staged lines that are already out of the tail: they are never written.
-        if (log.pending.length > 64) log.pending = log.pending.filter((kept) => !log.budget.isEvicted(kept.seq));
+        if (log.pending.length >= log.filterAt) {
+          log.pending = log.pending.filter((kept) => !log.budget.isEvicted(kept.seq));
+          log.filterAt = 2 * log.pending.length + 64;
+        }
       }
     });
     this.schedule();
@@ -99,7 +113,10 @@ export class SqliteTaskLogStore implements TaskLogStore {
   release(taskId: string): void {
     const log = this.writing.get(taskId);
     // Kept until its staged lines are written; the next batch drops it.
-    if (log) log.released = true;
+    if (log) {
+      log.released = true;
+      this.schedule(); // its held tail lines are written now
+    }
   }
 
   private writingLog(taskId: string): WritingLog {
@@ -110,7 +127,7 @@ export class SqliteTaskLogStore implements TaskLogStore {
     }
     // A task writing again (a retry, a re-run after a restart): its earlier lines count as its head.
     const stats = this.selectStats.get(taskId) as { last: number; used: number };
-    log = { budget: new LogBudget(this.limits, stats.used), seq: stats.last, pending: [], evictThrough: 0, evictedInTable: 0, released: false };
+    log = { budget: new LogBudget(this.limits, stats.used), seq: stats.last, pending: [], evictThrough: 0, evictedInTable: 0, released: false, tailWrittenAt: 0, filterAt: 64 };
     this.writing.set(taskId, log);
     this.doomed.delete(taskId);
     return log;
@@ -120,6 +137,18 @@ export class SqliteTaskLogStore implements TaskLogStore {
     if (this.scheduled) return;
     this.scheduled = true;
     this.requestBatch();
+  }
+
+  private laterTimer: NodeJS.Timeout | undefined;
+
+  /** Asks for a batch once the tail write interval has passed. */
+  private writeLater(): void {
+    if (this.laterTimer) return;
+    this.laterTimer = setTimeout(() => {
+      this.laterTimer = undefined;
+      this.schedule();
+    }, TAIL_WRITE_MS);
+    this.laterTimer.unref();
   }
 
   /** Runs inside the task store's transaction. */
@@ -133,9 +162,18 @@ export class SqliteTaskLogStore implements TaskLogStore {
         this.db.prepare(`DELETE FROM task_logs WHERE task_id IN (${chunk.map(() => '?').join(', ')})`).run(chunk);
       }
     }
+    const now = Date.now();
     for (const [taskId, log] of this.writing) {
       const lines = log.pending.filter((line) => !log.budget.isEvicted(line.seq));
+      if (log.budget.headEnd !== undefined && !log.released && now - log.tailWrittenAt < TAIL_WRITE_MS) {
+        log.pending = lines;
+        log.filterAt = 2 * lines.length + 64;
+        this.writeLater();
+        continue;
+      }
       log.pending = [];
+      log.filterAt = 64;
+      if (log.budget.headEnd !== undefined) log.tailWrittenAt = now;
       for (let i = 0; i < lines.length; i += MAX_INSERT_ROWS) this.insertRows(taskId, lines.slice(i, i + MAX_INSERT_ROWS));
       if (log.evictThrough > log.evictedInTable && log.budget.headEnd !== undefined) {
         this.trim.run(taskId, log.budget.headEnd, log.evictThrough);
