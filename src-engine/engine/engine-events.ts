@@ -1,3 +1,4 @@
+import type { TaskLogLine } from '../protocol/messages.js';
 import type { TaskRecord } from './task-record.js';
 
 /**
@@ -14,7 +15,9 @@ export type EngineEvent =
       /** True when the state changed (running, completed, ...), false for a progress tick. */
       readonly stateChanged: boolean;
     }
-  | { readonly type: 'tasksDeleted'; readonly clientId: string; readonly ids: readonly string[] };
+  | { readonly type: 'tasksDeleted'; readonly clientId: string; readonly ids: readonly string[] }
+  /** A running task wrote a log line (already handed to the log store). */
+  | { readonly type: 'taskLog'; readonly task: Readonly<TaskRecord>; readonly line: Readonly<TaskLogLine> };
 
 /** A function that hears every engine event, in order. */
 export type EngineListener = (event: EngineEvent) => void;

@@ -38,7 +38,7 @@ class ManualStore implements TaskStore {
 function record(engine: TaskEngine): string[] {
   const seen: string[] = [];
   engine.subscribe((event: EngineEvent) => {
-    if (event.type === 'tasksDeleted') return;
+    if (event.type === 'tasksDeleted' || event.type === 'taskLog') return;
     const label = event.type === 'taskQueued' ? 'queued' : event.stateChanged ? event.task.state : `tick ${event.task.progress}`;
     seen.push(`${event.task.name}: ${label}`);
   });

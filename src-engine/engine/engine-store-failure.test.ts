@@ -32,7 +32,7 @@ function setUp() {
     await engine.stop({ graceMs: 0 });
     await store.close();
   });
-  const announced = (id: string) => events.filter((e) => e.type !== 'tasksDeleted' && e.task.id === id && (e.type === 'taskQueued' || e.stateChanged)).map((e) => (e.type === 'tasksDeleted' ? '' : e.task.state));
+  const announced = (id: string) => events.filter((e) => (e.type === 'taskQueued' || (e.type === 'taskUpdated' && e.stateChanged)) && e.task.id === id).map((e) => (e.type === 'taskQueued' || e.type === 'taskUpdated' ? e.task.state : ''));
   return { path, store, engine, gates, started, events, errors, announced };
 }
 

@@ -1,3 +1,4 @@
+import type { TaskLogLevel } from '../protocol/messages.js';
 import type { TaskContext } from './task-kind.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -15,6 +16,7 @@ export class RunContext implements TaskContext<any> {
     task: TaskRecord,
     control: RunControl,
     readonly report: (progress: number, message?: string) => void,
+    private readonly write: (stream: 'stdout' | 'stderr' | 'log', text: string, level?: TaskLogLevel) => void,
   ) {
     this.taskId = task.id;
     this.name = task.name;
@@ -25,6 +27,9 @@ export class RunContext implements TaskContext<any> {
   get signal(): AbortSignal {
     return this.#control.signal;
   }
+  // Arrow properties, like `report`: handlers destructure them (`run({ log })`).
+  readonly log = (message: string, level?: TaskLogLevel): void => this.write('log', String(message), level ?? 'info');
+  readonly output = (stream: 'stdout' | 'stderr', text: string): void => this.write(stream, text);
 }
 
 /**

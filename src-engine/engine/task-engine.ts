@@ -4,6 +4,8 @@ import { Deque } from '../channel/deque.js';
 import { createPriorityChannel, type Channel } from '../channel/index.js';
 import type { TaskState } from '../protocol/messages.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
+import { MemoryTaskLogStore, type TaskLogStore } from '../store/task-log-store.js';
+import type { TaskLogLevel, TaskLogStream } from '../protocol/messages.js';
 import type { EngineEvent, EngineListener } from './engine-events.js';
 import type { ControlResult, SubmitResult } from './engine-results.js';
 import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retry-policy.js';
@@ -26,6 +28,8 @@ export interface TaskEngineOptions {
   kinds?: readonly TaskKind<any>[];
   /** Durable storage; default keeps nothing (in-memory runs). */
   store?: TaskStore;
+  /** Where task log lines are kept; default in memory (bounded per task). */
+  logs?: TaskLogStore;
   /** Told about storage failures, which the engine survives (the task stays in memory). */
   onStoreError?: (error: unknown) => void;
   /** Wall clock, injectable for tests (overrides `clock.now`). */
@@ -81,6 +85,8 @@ export class TaskEngine {
   private readonly historyLimit: number;
   private readonly now: () => number;
   private readonly store: TaskStore;
+  /** Task log lines (read by the server; written through each run's context). */
+  readonly logs: TaskLogStore;
   /** Whether the store writes anything: if not, changes are announced without waiting on it. */
   private readonly durable: boolean;
   private readonly onStoreError: (error: unknown) => void;
@@ -119,6 +125,7 @@ export class TaskEngine {
     this.now = options.now ?? (() => clock.now());
     this.due = new DueTimer(clock, (task) => this.onDue(task));
     this.store = options.store ?? new MemoryTaskStore();
+    this.logs = options.logs ?? new MemoryTaskLogStore();
     this.durable = this.store.durable !== false;
     this.onStoreError = options.onStoreError ?? (() => undefined);
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
@@ -129,9 +136,19 @@ export class TaskEngine {
     for (const kind of options.kinds ?? []) this.registerKind(kind);
   }
 
-  /** Adds (or replaces) a kind of task, by its name. */
+  /** Adds (or replaces) a kind of task, by its name. Running tasks keep the kind they started with. */
   registerKind(kind: TaskKind<any>): void {
     this.kinds.set(kind.name, kind);
+  }
+
+  /** Removes a kind: new submissions of it are refused; running tasks finish with the kind they have. */
+  unregisterKind(name: string): void {
+    this.kinds.delete(name);
+  }
+
+  /** The registered kind of this name (its metadata: title, schema, who may start it). */
+  kindNamed(name: string): TaskKind<any> | undefined {
+    return this.kinds.get(name);
   }
 
   /**
@@ -173,6 +190,7 @@ export class TaskEngine {
     }
     const maxAttempts = Math.min(MAX_ATTEMPTS_LIMIT, submission.maxAttempts ?? kind.maxAttempts ?? 1);
     const task = newTaskRecord(submission, kindName, parameters, maxAttempts, this.now());
+    task.job = kind.job ? kindName : null;
     if (task.state === 'scheduled') return this.submitScheduled(task);
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
@@ -401,7 +419,13 @@ export class TaskEngine {
       // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
-      const value = await kind.run(new RunContext(task, control, (progress, message) => this.report(task, control, progress, message)));
+      const context = new RunContext(
+        task,
+        control,
+        (progress, message) => this.report(task, control, progress, message),
+        (stream, text, level) => this.writeLog(task, stream, text, level),
+      );
+      const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else ended = this.finish(task, 'completed', { result: toResultText(value) });
     } catch (error) {
@@ -411,6 +435,7 @@ export class TaskEngine {
     }
     const settle = (): void => {
       this.running.delete(task.id);
+      this.logs.release(task.id);
       control.settle();
     };
     if (ended === RESOLVED) settle();
@@ -455,6 +480,13 @@ export class TaskEngine {
     const held = (control.held ??= []);
     if (held.length < MAX_HELD_TICKS) held.push({ ...task });
     else held[held.length - 1] = { ...task };
+  }
+
+  /** A line of a running task's log: kept (bounded) and announced. Lines after its end are dropped. */
+  private writeLog(task: TaskRecord, stream: TaskLogStream, text: string, level?: TaskLogLevel): void {
+    if (task.state !== 'running') return;
+    const lines = this.logs.append(task.id, { time: this.now(), stream, level, text });
+    for (const line of lines) this.emit({ type: 'taskLog', task, line });
   }
 
   /** A failed run with attempts left: wait out the backoff in state queued, then re-enter the queue. */
@@ -544,6 +576,7 @@ export class TaskEngine {
 
   /** Recovers one stored task at start. */
   private recover(task: TaskRecord): void {
+    task.job = this.kinds.get(task.kind)?.job ? task.kind : null;
     this.tasks.set(task.id, task);
     this.count(task, 1);
     if (FINAL.has(task.state)) this.finishOrder.push(task);
@@ -595,7 +628,9 @@ export class TaskEngine {
       this.count(task, -1);
     }
     try {
-      await this.store.delete(doomed.map((task) => task.id));
+      const ids = doomed.map((task) => task.id);
+      this.logs.forget(ids);
+      await this.store.delete(ids);
     } catch (error) {
       this.onStoreError(error);
       return; // not durable: not announced (a restart shows them again)
@@ -624,6 +659,7 @@ export class TaskEngine {
       doomed.push(task.id);
       excess--;
     }
+    if (doomed.length > 0) this.logs.forget(doomed);
     if (this.durable && doomed.length > 0) this.store.delete(doomed).catch(this.onStoreError);
   }
 
@@ -660,6 +696,7 @@ function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Rec
     maxAttempts,
     priority: submission.priority ?? 0,
     runAt: later ? submission.runAt! : null,
+    job: null,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { JobAudience, TaskLogLevel } from '../protocol/messages.js';
+
 /**
  * The small typed API through which task kinds are registered: a kind validates its parameters,
  * then runs with a context through which it reports progress and observes cancellation.
@@ -17,6 +19,13 @@ export interface TaskContext<P> {
    * Cheap to call often: the engine forwards each report as one event.
    */
   report(progress: number, message?: string): void;
+  /**
+   * Adds a line to the task's log (stored with the task, streamed to the clients that watch it).
+   * Cheap; a very chatty task keeps the head and the tail of its log (see docs/jobs.md).
+   */
+  log(message: string, level?: TaskLogLevel): void;
+  /** A line a program wrote on stdout or stderr: for runners of external programs. */
+  output(stream: 'stdout' | 'stderr', text: string): void;
 }
 
 /** A registered kind of task. */
@@ -42,6 +51,19 @@ export interface TaskKind<P = Record<string, unknown>> {
    * Default `rerun`.
    */
   onInterrupted?: 'rerun' | 'fail';
+  /** A short human title (lists and forms); default the name. */
+  title?: string;
+  description?: string;
+  /** JSON Schema (type object) of the parameters, so a UI can render a form and lists can show it. */
+  parameterSchema?: Record<string, unknown>;
+  /** Who may start it; default both. Enforced by the server at submit. */
+  allow?: readonly JobAudience[];
+  /** Set for kinds made from the owner's jobs file: their tasks carry `job` = the kind's name. */
+  job?: boolean;
+  /** Most tasks of this kind running at once (enforced by the scheduler, not the engine). */
+  concurrency?: number;
+  /** At most `max` starts per `perMs` (enforced by the scheduler, not the engine). */
+  rateLimit?: { max: number; perMs: number };
 }
 
 /** Thrown by {@link TaskKind.parse} for parameters a person must fix. */

@@ -32,6 +32,11 @@ export interface TaskRecord {
    * scheduled) or a retry backoff (state queued).
    */
   runAt: number | null;
+  /**
+   * The job (owner's jobs file) it runs, else null or absent. Not stored: derived from the kind
+   * at submit and at recovery.
+   */
+  job?: string | null;
 }
 
 /** What a caller asks the engine to run. */

@@ -23,6 +23,8 @@ export interface LaunchConfig {
   token?: string;
   /** `GET /metrics` open to anyone who can reach the server (default: the owner only). */
   metricsPublic: boolean;
+  /** The owner's jobs file (`--jobs`); default `DATA_DIR/jobs.json` when it exists. */
+  jobs?: string;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -68,6 +70,7 @@ export const OPTIONS = {
     env: 'TASK_MONITOR_ALLOW_HOST',
     help: 'Extra name this server is reached by (Host header), e.g. monitor.lan; repeatable (env: comma-separated)',
   },
+  jobs: { type: 'string', env: 'TASK_MONITOR_JOBS', help: 'Jobs file: the commands and modules this server may run (default: DATA_DIR/jobs.json when it exists; see docs/jobs.md)' },
   token: { type: 'string', env: 'TASK_MONITOR_TOKEN', help: 'API token for Authorization: Bearer (default: DATA_DIR/token, created at first start)' },
   'metrics-public': {
     type: 'boolean',
@@ -107,6 +110,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       allowHosts: parseAllowHosts(values['allow-host'] as string[] | undefined, env['TASK_MONITOR_ALLOW_HOST']),
       token: parseToken(pick('token')),
       metricsPublic: values['metrics-public'] === true || isTruthy(env['TASK_MONITOR_METRICS_PUBLIC']),
+      ...(pick('jobs') ? { jobs: pick('jobs')! } : {}),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

@@ -4,11 +4,16 @@ import { TaskEngine } from '../engine/task-engine.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
+import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
+import { JobCatalog } from '../jobs/jobs-catalog.js';
+import { existsSync } from 'node:fs';
+import { LaunchError } from './launch-error.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
 import { createAccessControl, type AccessControl } from '../server/access/access-control.js';
 import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
 import { explainListenError } from './launch-error.js';
+import type { JobsReport } from '../jobs/jobs-catalog.js';
 import { loadUiHandler } from './ui-handler.js';
 import { packageVersion } from './version.js';
 
@@ -48,6 +53,11 @@ export interface TaskMonitorOptions {
   maxMessageBytes?: number;
   /** `GET /metrics` without pairing or token (`--metrics-public`). */
   metricsPublic?: boolean;
+  /**
+   * The owner's jobs file (`--jobs`); default `DATA_DIR/jobs.json` when it exists; `null`: none.
+   * A bad file fails the start (LaunchError ERR_JOBS_FILE); later edits are watched.
+   */
+  jobs?: string | null;
 }
 
 /** A running engine + server. */
@@ -62,6 +72,8 @@ export interface RunningTaskMonitor {
   readonly servesUi: boolean;
   /** The access policy: pairing codes (`access.pairing`), paired devices (`access.devices`). */
   readonly access: AccessControl;
+  /** The owner's jobs, when a jobs file is in use. */
+  readonly jobs: JobCatalog | undefined;
   /**
    * Listens on another address, same port, without stopping anything: open connections and
    * sockets stay up and tasks keep running (the desktop app's "Share on LAN"). Rejects with a
@@ -83,16 +95,23 @@ export interface RunningTaskMonitor {
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
-  const store: TaskStore = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : new MemoryTaskStore();
+  const sqlite = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : undefined;
+  const store: TaskStore = sqlite ?? new MemoryTaskStore();
   let storeErrorLogger: (error: unknown) => void = () => undefined;
   const engine = new TaskEngine({
     concurrency: options.concurrency ?? 8,
     capacity: options.queueCapacity ?? 1000,
     store,
+    ...(sqlite ? { logs: new SqliteTaskLogStore(sqlite) } : {}),
     onStoreError: (error) => storeErrorLogger(error),
   });
   const metrics = new TaskMetrics(engine);
   if (store instanceof SqliteTaskStore) store.onCommit = (ms) => metrics.observeCommit(ms);
+  let jobsLogger: (report: JobsReport) => void = () => undefined;
+  const jobs = await openJobs(engine, options, (report) => jobsLogger(report)).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const access = createAccessControl({
@@ -116,17 +135,22 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(ui ? { ui } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
+    ...(jobs ? { jobs } : {}),
   });
+  jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
   storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
   uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
   try {
     await app.listen({ host, port });
   } catch (error) {
     await app.close();
+    await jobs?.close();
     await store.close();
     throw explainListenError(error, host, port);
   }
   engine.start();
+  if (jobs) app.log.info({ jobsFile: jobs.file, jobs: jobs.jobs.map((job) => job.id) }, 'jobs loaded');
+  jobs?.watch();
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
@@ -144,6 +168,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     app,
     servesUi: ui !== undefined,
     access,
+    jobs,
     rebind: async (nextHost) => {
       if (nextHost === currentHost) return;
       await relisten(app, currentHost, nextHost, boundPort);
@@ -152,6 +177,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     },
     close: () =>
       (closing ??= (async () => {
+        await jobs?.close();
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
         await store.close();
@@ -182,3 +208,20 @@ async function relisten(app: FastifyInstance, fromHost: string, toHost: string, 
     throw explainListenError(error, toHost, port);
   }
 }
+
+/** The jobs file in use: `jobs`, else `DATA_DIR/jobs.json` when it exists. Loaded before the engine starts. */
+async function openJobs(engine: TaskEngine, options: TaskMonitorOptions, onReport: (report: JobsReport) => void): Promise<JobCatalog | undefined> {
+  let file = options.jobs ?? undefined;
+  if (options.jobs === undefined && options.dataDir) {
+    const candidate = join(options.dataDir, JOBS_FILE);
+    if (existsSync(candidate)) file = candidate;
+  }
+  if (!file) return undefined;
+  const catalog = new JobCatalog(engine, file, { onReport });
+  const outcome = await catalog.load();
+  if (!outcome.ok) throw new LaunchError('ERR_JOBS_FILE', outcome.message);
+  return catalog;
+}
+
+/** The jobs file looked for in the data folder when none is given. */
+export const JOBS_FILE = 'jobs.json';

@@ -50,6 +50,8 @@ export interface TaskDto {
   retryAt: string | null;
   /** Addition: when a task is `scheduled` (delayed), the time it is queued; else null. */
   runAt: string | null;
+  /** Addition: the id of the job (owner's jobs file) this task runs; null for `demo` and code kinds. */
+  job: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
@@ -89,13 +91,123 @@ export type TasksDeletedMessage = Envelope<'tasksDeleted', { ids: string[] }>;
 /** Answer to a client's `ping`. */
 export type PongMessage = Envelope<'pong', { timestamp: string }>;
 
+/**
+ * Addition: log lines of a task, only to sockets that sent `subscribeLog` for it. The first frame
+ * after a subscription carries the stored lines after the requested `after` (the latest
+ * {@link TASK_LOG_BACKLOG} at most); later frames carry new lines, batched. `seq` is the number of
+ * the last line the frame covers (resume with `after: seq`); `skipped` counts lines left out of
+ * this frame (a chatty task; read them with `GET /api/tasks/:id/logs`).
+ */
+export type TaskLogMessage = Envelope<'taskLog', TaskLogData>;
+/** Addition: answer to a `subscribeLog` the server refused (unknown task, another session's, too many). */
+export type TaskLogRefusedMessage = Envelope<'taskLogRefused', { taskId: string; code: string; message: string }>;
+
 /** Every message the server sends. */
-export type ServerMessage = ConnectionMessage | SnapshotMessage | ResumedMessage | TaskQueuedMessage | TaskProgressMessage | TasksDeletedMessage | PongMessage;
+export type ServerMessage =
+  | ConnectionMessage
+  | SnapshotMessage
+  | ResumedMessage
+  | TaskQueuedMessage
+  | TaskProgressMessage
+  | TasksDeletedMessage
+  | PongMessage
+  | TaskLogMessage
+  | TaskLogRefusedMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;
+/**
+ * Addition: client to server, flat (`{ "type": "subscribeLog", "taskId": "…", "after": 0 }`):
+ * stream this task's log lines (numbered above `after`, default 0) in `taskLog` frames.
+ */
+export interface SubscribeLogMessage {
+  type: 'subscribeLog';
+  taskId: string;
+  after?: number;
+}
+/** Addition: client to server: stop streaming a task's log lines. */
+export interface UnsubscribeLogMessage {
+  type: 'unsubscribeLog';
+  taskId: string;
+}
 /** Every message a client may send; anything else is ignored by the server. */
-export type ClientMessage = PingMessage;
+export type ClientMessage = PingMessage | SubscribeLogMessage | UnsubscribeLogMessage;
+
+/** Where a log line came from: the command's stdout or stderr, or the handler's `log()`. */
+export type TaskLogStream = 'stdout' | 'stderr' | 'log';
+/** Level of a line written with `log(message, level)`. */
+export type TaskLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Addition: one line of a task's log. `seq` counts the task's lines from 1, across its runs. */
+export interface TaskLogLine {
+  seq: number;
+  /** ISO 8601 UTC. */
+  time: string;
+  stream: TaskLogStream;
+  level?: TaskLogLevel;
+  text: string;
+}
+
+/** `taskLog.data`. */
+export interface TaskLogData {
+  taskId: string;
+  lines: TaskLogLine[];
+  /** Number of the last line covered (0: none yet). */
+  seq: number;
+  /** Lines left out of this frame (see {@link TaskLogMessage}). */
+  skipped?: number;
+}
+
+/** Most stored lines the first `taskLog` frame after a subscription carries. */
+export const TASK_LOG_BACKLOG = 1000;
+
+/** `GET /api/tasks/:id/logs` answer. */
+export interface TaskLogPage {
+  taskId: string;
+  /** Lines numbered above `after`, oldest first, at most `limit`. */
+  lines: TaskLogLine[];
+  /** Number of the latest line the task has written (stored or not). */
+  lastSeq: number;
+  /** True when lines follow the last one returned: ask again with `after` = its seq. */
+  more: boolean;
+}
+
+/** Who may start a job: the owner (this machine, the API token) and/or paired devices. */
+export type JobAudience = 'owner' | 'paired';
+
+/** A job of the owner's jobs file, as `GET /api/jobs` lists it. */
+export interface JobDto {
+  id: string;
+  title: string;
+  description: string | null;
+  /** `command` runs a program; `module` runs a JavaScript task kind. */
+  type: 'command' | 'module';
+  /** JSON Schema (type object) of the job's parameters: the UI renders a form from it. */
+  parameterSchema: Record<string, unknown>;
+  allow: JobAudience[];
+  timeoutMs: number | null;
+  maxAttempts: number;
+  concurrency: number | null;
+  /** The job's schedule as written in the file (run by the scheduler), or null. */
+  schedule: Record<string, unknown> | null;
+  /** Owner only: the argv template. */
+  command?: string[];
+  /** Owner only: the module path, as written in the file. */
+  module?: string;
+  /** Owner only: the working folder, as written. */
+  cwd?: string | null;
+  /** Owner only: extra environment variables. */
+  env?: Record<string, string>;
+}
+
+/** `GET /api/jobs` answer: the jobs this caller may start, and why the file's last edit was refused (if it was). */
+export interface JobListResponse {
+  jobs: JobDto[];
+  /** The jobs file in use (owner only), or null when there is none. */
+  file?: string | null;
+  /** Null, or why the jobs file could not be (re)loaded: the jobs listed are the last good set. */
+  error: string | null;
+}
 
 /** `POST /api/task/start` request body. */
 export interface StartTaskRequest {
@@ -114,6 +226,8 @@ export interface StartTaskRequest {
   runAt?: string;
   /** Addition: run later, this many ms from now (0 to a year). Not with `runAt`. */
   delayMs?: number;
+  /** Addition: a job of the owner's jobs file (`GET /api/jobs`); `parameters` are checked against its schema. */
+  job?: string;
 }
 
 /** `POST /api/task/start` response body (success and error share the shape, as in the original). */

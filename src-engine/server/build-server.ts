@@ -16,6 +16,10 @@ import { METRICS_PATH, registerMetricsRoutes } from './routes/metrics-routes.js'
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { registerBulkRoutes } from './routes/bulk-routes.js';
 import { OwnerFeed, refuseAllScope } from './owner-feed.js';
+import { registerJobRoutes } from './routes/job-routes.js';
+import { registerLogRoutes } from './logs/log-routes.js';
+import { TaskLogFeed } from './logs/task-log-feed.js';
+import type { JobCatalog } from '../jobs/jobs-catalog.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -53,6 +57,8 @@ export interface ServerOptions {
   metrics?: TaskMetrics;
   /** `--metrics-public`: `GET /metrics` needs no pairing or token. Default false (owner only). */
   metricsPublic?: boolean;
+  /** The owner's jobs (`GET /api/jobs`, `job` in start requests); without it the list is empty. */
+  jobs?: JobCatalog;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -74,10 +80,12 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   });
   const hub = new SocketHub();
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
+  const logFeed = new TaskLogFeed(engine);
   const ws = new WsEndpoint(engine, hub, journal, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     snapshotLimit: 200,
+    onMessage: (socket, sessionId, message) => logFeed.handle(socket, sessionId, message),
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const metrics = options.metrics ?? new TaskMetrics(engine);
@@ -113,6 +121,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   registerTaskRoutes(app, engine);
   registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
   registerBulkRoutes(app, engine);
+  registerJobRoutes(app, engine, options.jobs);
+  registerLogRoutes(app, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -140,6 +150,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     unbridge();
     metrics.close();
     ownerFeed.close();
+    logFeed.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

@@ -13,6 +13,7 @@ import { isoOf, toTaskDto } from './task-dto.js';
 export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub, journal: SessionJournal): () => void {
   const publish = (sessionId: string, message: ServerMessage): void => hub.publish(sessionId, message, journal.record(sessionId, message));
   return engine.subscribe((event) => {
+    if (event.type === 'taskLog') return; // only to sockets that asked (see logs/task-log-feed.ts)
     // No socket is open and none ever was: nobody can see or resume this message, so it is only
     // numbered. Spares REST-only sessions (and tasks whose page is closed) a DTO and a JSON text.
     const sessionId = event.type === 'tasksDeleted' ? event.clientId : event.task.clientId;

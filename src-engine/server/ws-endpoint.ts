@@ -18,6 +18,8 @@ export interface WsEndpointOptions {
   maxMessageBytes: number;
   /** Tasks sent in the snapshot that follows `connection`. */
   snapshotLimit: number;
+  /** Client messages other than `ping` (log subscriptions): answers whether it handled one. */
+  onMessage?: (socket: WebSocket, sessionId: string, message: { type?: unknown }) => boolean;
 }
 
 /** Close code and reason sent to every socket when the server shuts down. */
@@ -73,7 +75,7 @@ export class WsEndpoint {
     this.alive.add(socket);
     this.hub.add(feed ? feed.key : sessionId, socket);
     socket.on('pong', () => this.alive.add(socket));
-    socket.on('message', (data, isBinary) => this.onMessage(socket, data, isBinary));
+    socket.on('message', (data, isBinary) => this.onMessage(socket, sessionId, data, isBinary));
     socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));
     this.log.debug({ sessionId, connections: this.hub.size }, 'websocket connected');
     // A feed (the owner's all-tasks view) greets its sockets itself, with no session journal.
@@ -96,7 +98,7 @@ export class WsEndpoint {
   }
 
   /** Pings are answered; anything else, including malformed JSON and binary frames, is ignored. */
-  private onMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  private onMessage(socket: WebSocket, sessionId: string, data: WebSocket.RawData, isBinary: boolean): void {
     if (isBinary) return;
     let message: unknown;
     try {
@@ -105,10 +107,13 @@ export class WsEndpoint {
       this.log.debug('ignored a websocket frame that is not valid JSON');
       return;
     }
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping') {
+    if (typeof message !== 'object' || message === null) return;
+    if ((message as { type?: unknown }).type === 'ping') {
       const now = new Date().toISOString();
       sendMessage(socket, { type: 'pong', data: { timestamp: now }, timestamp: now });
+      return;
     }
+    this.options.onMessage?.(socket, sessionId, message);
   }
 
   /** Drops peers that did not answer the previous ping, then pings the rest. */

@@ -29,6 +29,16 @@ export const MIGRATIONS: readonly string[] = [
   // reads the whole table at start), and keeping it current cost ~1.5 µs per task (one entry
   // inserted, one deleted): 20-25 % of the store's time. A query that needs it adds it back here.
   `DROP INDEX IF EXISTS tasks_by_client;`,
+  // jobs (issue #10): task log lines, stored with the task in the same group commit, deleted with it.
+  `CREATE TABLE task_logs (
+     task_id TEXT NOT NULL,
+     seq     INTEGER NOT NULL,
+     time    INTEGER NOT NULL,
+     stream  TEXT NOT NULL,
+     level   TEXT,
+     text    TEXT NOT NULL,
+     PRIMARY KEY (task_id, seq)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Schema version a fully migrated database has. */

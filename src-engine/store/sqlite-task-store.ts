@@ -147,6 +147,12 @@ class ChunkedStatement {
  * An `UPDATE` that finds fewer rows than it was given (a row gone behind our back) writes that
  * chunk again as full upserts, so no save is lost to a stale `stored`.
  */
+/** A writer that joins {@link SqliteTaskStore}'s batches (see `attach`). */
+export interface BatchCompanion {
+  /** Writes what it staged; runs inside the batch's transaction (a throw rolls the batch back). */
+  write(): void;
+}
+
 export class SqliteTaskStore implements TaskStore {
   private readonly inserts: ChunkedStatement;
   private readonly freshInserts: ChunkedStatement;
@@ -159,6 +165,8 @@ export class SqliteTaskStore implements TaskStore {
   private deletes = new Set<string>();
   /** The open batch; `fresh` is the promise of its new rows (see {@link save}). */
   private batch: (Pending & { fresh?: Pending }) | undefined;
+  /** Writers of other tables that join each batch's transaction (task logs). */
+  private readonly companions: BatchCompanion[] = [];
   private closed = false;
   /** Rows loaded at open (before the server listens), handed to the first {@link loadAll}. */
   private preloaded: TaskRecord[] | undefined;
@@ -198,6 +206,7 @@ export class SqliteTaskStore implements TaskStore {
         this.writeInserts(inserts);
         this.writeUpdates(updates);
         this.writeDeletes(deletes);
+        for (const companion of this.companions) companion.write();
         // Nothing to write, but the store is failing: a write that needs new pages proves whether space is back.
         if (inserts.length + updates.length + deletes.length === 0 && this.health.failure !== undefined) db.exec(PROBE);
         db.exec('COMMIT');
@@ -243,6 +252,18 @@ export class SqliteTaskStore implements TaskStore {
       if (error instanceof DataDirLockedError) throw new StoreError('ERR_STORE_LOCKED', error.message, { cause: error });
       throw openFailure(path, error);
     }
+  }
+
+  /**
+   * Lets another table's writer join the group commit: `make` gets the database (to prepare its
+   * statements and read), and its `write` runs inside every batch's transaction, after the tasks.
+   * Returns the function that asks for a batch (the companion calls it when it has staged rows).
+   */
+  attach(make: (db: Database.Database) => BatchCompanion): () => void {
+    this.companions.push(make(this.db));
+    return () => {
+      if (!this.closed && !this.batch) this.openBatch();
+    };
   }
 
   loadAll(): TaskRecord[] {

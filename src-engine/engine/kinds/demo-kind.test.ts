@@ -15,6 +15,8 @@ describe('demo kind', () => {
       signal,
       attempt: 1,
       report: (progress, message) => reports.push([progress, message]),
+      log: () => undefined,
+      output: () => undefined,
     });
     return { promise, reports };
   }

@@ -10,6 +10,7 @@ import { toTaskDto } from '../task-dto.js';
 import { isOwner } from '../access/request-principal.js';
 import { parseTaskFilter, scopeFilterProperties } from './task-filter-query.js';
 import { MAX_DELAY_MS, resolveStartTime } from '../../schedules/start-time.js';
+import { startTarget } from './job-routes.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -33,6 +34,7 @@ const startBodySchema = {
     maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
     runAt: { type: 'string', maxLength: 40 },
     delayMs: { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS },
+    job: { type: 'string', maxLength: 64 },
   },
 } as const;
 
@@ -87,13 +89,15 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     }
     const when = resolveStartTime(body, Date.now());
     if (!when.ok) return sendError(reply, 'VALIDATION_FAILED', when.message, { taskId: '' });
+    const target = startTarget(engine, request, body);
+    if (!target.ok) return sendError(reply, target.code, target.message, { taskId: '' });
     const clientId = ownerFromRequest(body.clientId, request.headers);
     const parameters = { ...body.parameters, ...(body.duration === undefined ? {} : { duration: body.duration }) };
     const outcome = await engine.submit({
       name: body.name,
       clientId,
       parameters,
-      ...(body.kind ? { kind: body.kind } : {}),
+      ...(target.kind ? { kind: target.kind } : {}),
       ...(body.priority === undefined ? {} : { priority: body.priority }),
       ...(body.maxAttempts === undefined ? {} : { maxAttempts: body.maxAttempts }),
       ...(when.runAt === undefined ? {} : { runAt: when.runAt }),

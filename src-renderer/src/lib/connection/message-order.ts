@@ -46,6 +46,8 @@ export function admit(position: StreamPosition, message: ServerMessage): { posit
       return { position: { ...position, lastSeq: seq }, verdict: 'apply' };
     }
     case 'pong':
+    case 'taskLog': // not numbered: log lines carry their own seq
+    case 'taskLogRefused':
       return { position, verdict: 'apply' };
   }
 }

@@ -229,6 +229,7 @@ export function placeholderTask(input: {
     priority: input.priority ?? 0,
     retryAt: null,
     runAt: null,
+    job: null,
   };
 }
 
