@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
+import { describeStoreError } from '../store/store-error.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
@@ -80,13 +81,30 @@ export interface RunningTaskMonitor {
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
+  // Opened, locked, checked and read before anything is served (a damaged file throws here).
   const store: TaskStore = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : new MemoryTaskStore();
   let storeErrorLogger: (error: unknown) => void = () => undefined;
+  try {
+    return await startOn(store, options, host, port, (logger) => (storeErrorLogger = logger), (error) => storeErrorLogger(error));
+  } catch (error) {
+    await store.close(); // no path leaves the database (or its lock) held
+    throw error;
+  }
+}
+
+async function startOn(
+  store: TaskStore,
+  options: TaskMonitorOptions,
+  host: string,
+  port: number,
+  setStoreErrorLogger: (logger: (error: unknown) => void) => void,
+  onStoreError: (error: unknown) => void,
+): Promise<RunningTaskMonitor> {
   const engine = new TaskEngine({
     concurrency: options.concurrency ?? 8,
     capacity: options.queueCapacity ?? 1000,
     store,
-    onStoreError: (error) => storeErrorLogger(error),
+    onStoreError,
   });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
   const access = createAccessControl({
@@ -109,12 +127,12 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
   });
-  storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
+  setStoreErrorLogger((error) => app.log.error({ err: error, cause: describeStoreError(error) }, `task database write failed: ${describeStoreError(error)}`));
+  if (store instanceof SqliteTaskStore) logWriteHealth(store, app);
   try {
     await app.listen({ host, port });
   } catch (error) {
     await app.close();
-    await store.close();
     throw explainListenError(error, host, port);
   }
   engine.start();
@@ -148,6 +166,19 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
         await store.close();
       })()),
   };
+}
+
+/** Logs each change of the store's health: failing (with the real cause), then writing again. */
+function logWriteHealth(store: SqliteTaskStore, app: FastifyInstance): void {
+  store.health.subscribe(({ failure, error, held, retryInMs }) => {
+    if (failure === undefined) app.log.warn({ held }, 'task database writes succeed again: held changes written and announced, new tasks accepted');
+    else {
+      app.log.error(
+        { err: error, cause: failure, held, retryInMs },
+        `task database writes fail: ${failure}. New tasks are refused (503 STORAGE_FAILED); ${held} change(s) held in memory and retried until they can be written`,
+      );
+    }
+  });
 }
 
 /**
