@@ -5,12 +5,14 @@ import { LaunchError } from './launch-error.js';
 import { installProcessGuard } from './process-guard.js';
 import { startTaskMonitor, type RunningTaskMonitor } from './start-task-monitor.js';
 import { packageVersion } from './version.js';
+import { runStoreCommand, STORE_COMMANDS, STORE_COMMANDS_HELP } from './store-commands.js';
 
 /**
  * `task-monitor --headless`: the engine and server under plain Node. Exit codes: 0 after a
  * clean shutdown, 1 when the server cannot start, 2 for bad flags.
  */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  if ((STORE_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runStoreCommand(argv, env);
   const parsed = parseLaunchConfig(argv, env);
   if (!parsed.ok) {
     process.stderr.write(`task-monitor: ${parsed.message}\n\n${helpText()}\n`);
@@ -18,7 +20,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   }
   const { config } = parsed;
   if (config.showHelp) {
-    process.stdout.write(`${helpText()}\n`);
+    process.stdout.write(`${helpText()}\n\n${STORE_COMMANDS_HELP}\n`);
     return 0;
   }
   if (config.showVersion) {

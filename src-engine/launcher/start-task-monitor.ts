@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
+import { describeStoreError } from '../store/store-error.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
 import { JobCatalog } from '../jobs/jobs-catalog.js';
@@ -95,23 +96,36 @@ export interface RunningTaskMonitor {
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
-  const sqlite = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : undefined;
-  const store: TaskStore = sqlite ?? new MemoryTaskStore();
+  // Opened, locked, checked and read before anything is served (a damaged file throws here).
+  const store: TaskStore = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : new MemoryTaskStore();
   let storeErrorLogger: (error: unknown) => void = () => undefined;
+  try {
+    return await startOn(store, options, host, port, (logger) => (storeErrorLogger = logger), (error) => storeErrorLogger(error));
+  } catch (error) {
+    await store.close(); // no path leaves the database (or its lock) held
+    throw error;
+  }
+}
+
+async function startOn(
+  store: TaskStore,
+  options: TaskMonitorOptions,
+  host: string,
+  port: number,
+  setStoreErrorLogger: (logger: (error: unknown) => void) => void,
+  onStoreError: (error: unknown) => void,
+): Promise<RunningTaskMonitor> {
   const engine = new TaskEngine({
     concurrency: options.concurrency ?? 8,
     capacity: options.queueCapacity ?? 1000,
     store,
-    ...(sqlite ? { logs: new SqliteTaskLogStore(sqlite) } : {}),
-    onStoreError: (error) => storeErrorLogger(error),
+    ...(store instanceof SqliteTaskStore ? { logs: new SqliteTaskLogStore(store) } : {}),
+    onStoreError,
   });
   const metrics = new TaskMetrics(engine);
   if (store instanceof SqliteTaskStore) store.onCommit = (ms) => metrics.observeCommit(ms);
   let jobsLogger: (report: JobsReport) => void = () => undefined;
-  const jobs = await openJobs(engine, options, (report) => jobsLogger(report)).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
+  const jobs = await openJobs(engine, options, (report) => jobsLogger(report));
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const access = createAccessControl({
@@ -138,14 +152,14 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(jobs ? { jobs } : {}),
   });
   jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
-  storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
   uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
+  setStoreErrorLogger((error) => app.log.error({ err: error, cause: describeStoreError(error) }, `task database write failed: ${describeStoreError(error)}`));
+  if (store instanceof SqliteTaskStore) logWriteHealth(store, app);
   try {
     await app.listen({ host, port });
   } catch (error) {
     await app.close();
     await jobs?.close();
-    await store.close();
     throw explainListenError(error, host, port);
   }
   engine.start();
@@ -183,6 +197,19 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
         await store.close();
       })()),
   };
+}
+
+/** Logs each change of the store's health: failing (with the real cause), then writing again. */
+function logWriteHealth(store: SqliteTaskStore, app: FastifyInstance): void {
+  store.health.subscribe(({ failure, error, held, retryInMs }) => {
+    if (failure === undefined) app.log.warn({ held }, 'task database writes succeed again: held changes written and announced, new tasks accepted');
+    else {
+      app.log.error(
+        { err: error, cause: failure, held, retryInMs },
+        `task database writes fail: ${failure}. New tasks are refused (503 STORAGE_FAILED); ${held} change(s) held in memory and retried until they can be written`,
+      );
+    }
+  });
 }
 
 /**

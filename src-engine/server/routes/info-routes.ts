@@ -28,8 +28,15 @@ export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version,
     };
   });
 
+  // `Degraded` (an addition to the original's `Healthy`) while the task database cannot be
+  // written: tasks are refused with 503 until it can; `storage` then says why (docs/durability.md).
+  const health = () => {
+    const failure = engine.storeFailure;
+    return failure === undefined ? { status: 'Healthy' } : { status: 'Degraded', storage: `task database writes fail: ${failure}` };
+  };
+
   app.get('/health', () => ({
-    status: 'Healthy',
+    ...health(),
     timestamp: new Date().toISOString(),
     activeConnections: hub.size,
     service: SERVICE_NAME,
@@ -40,10 +47,10 @@ export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version,
     timestamp: new Date().toISOString(),
     activeWebSocketConnections: hub.size,
     queuedTasks: engine.queuedCount,
-    status: 'Healthy',
+    ...health(),
   }));
 
-  app.get('/api/task/health', () => ({ status: 'Healthy', timestamp: new Date().toISOString(), service: SERVICE_NAME }));
+  app.get('/api/task/health', () => ({ ...health(), timestamp: new Date().toISOString(), service: SERVICE_NAME }));
 }
 
 /** True when the Accept header names text/html explicitly (browsers' navigations do). */
