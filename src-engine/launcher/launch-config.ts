@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { LogLevel } from '../server/build-server.js';
 import { defaultDataDir } from './data-dir.js';
 import { HEADLESS_DEFAULT_HOST, parseAllowHosts, parseToken } from '../server/access/access-flags.js';
+import { DEFAULT_LIMITS, MAX_CONNECTIONS_LIMIT } from '../server/access/server-limits.js';
 
 /** Everything the launcher can be told, from flags or the environment. */
 export interface LaunchConfig {
@@ -21,6 +22,8 @@ export interface LaunchConfig {
   allowHosts: string[];
   /** API token for `Authorization: Bearer`; default: the `token` file in the data folder. */
   token?: string;
+  /** Open WebSockets at most (`--max-connections`); the next upgrade gets 503 TOO_MANY_CONNECTIONS. */
+  maxConnections: number;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -67,6 +70,11 @@ export const OPTIONS = {
     help: 'Extra name this server is reached by (Host header), e.g. monitor.lan; repeatable (env: comma-separated)',
   },
   token: { type: 'string', env: 'TASK_MONITOR_TOKEN', help: 'API token for Authorization: Bearer (default: DATA_DIR/token, created at first start)' },
+  'max-connections': {
+    type: 'string',
+    env: 'TASK_MONITOR_MAX_CONNECTIONS',
+    help: `Open WebSockets at most (default ${DEFAULT_LIMITS.maxConnections}); each is a file descriptor: raise ulimit -n to match`,
+  },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -99,6 +107,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
       allowHosts: parseAllowHosts(values['allow-host'] as string[] | undefined, env['TASK_MONITOR_ALLOW_HOST']),
       token: parseToken(pick('token')),
+      maxConnections: integerIn(pick('max-connections'), DEFAULT_LIMITS.maxConnections, 1, MAX_CONNECTIONS_LIMIT, 'max-connections'),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

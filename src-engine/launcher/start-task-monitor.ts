@@ -43,6 +43,8 @@ export interface TaskMonitorOptions {
   token?: string;
   /** Resource limits; see docs/security.md. */
   limits?: Partial<ServerLimits>;
+  /** Open WebSockets at most (`--max-connections`); wins over `limits.maxConnections`. */
+  maxConnections?: number;
   /** Largest WebSocket message, in bytes. Default 4 KiB. */
   maxMessageBytes?: number;
 }
@@ -79,6 +81,7 @@ export interface RunningTaskMonitor {
  */
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
   const host = options.host ?? '127.0.0.1';
+  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
   const port = options.port ?? 5000;
   const store: TaskStore = options.dataDir && !options.inMemory ? SqliteTaskStore.open(join(options.dataDir, DATABASE_FILE)) : new MemoryTaskStore();
   let storeErrorLogger: (error: unknown) => void = () => undefined;
@@ -97,11 +100,11 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     allowHosts: options.allowHosts ?? [],
     allowOrigins: options.allowOrigins ?? [],
     listenHost: host,
-    limits: resolveLimits(options.limits),
+    limits: resolveLimits(limits),
   });
   const app = buildServer(engine, {
     access,
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits,
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',
     allowOrigins: options.allowOrigins ?? [],
