@@ -5,18 +5,18 @@ describe('parseLaunchConfig', () => {
   it('uses the documented defaults when nothing is given', () => {
     expect(parseLaunchConfig([], { XDG_DATA_HOME: '/data' })).toMatchObject({
       ok: true,
-      config: { headless: false, host: '127.0.0.1', port: 5000, concurrency: 8, allowOrigins: [], logLevel: 'info', graceMs: DEFAULTS.graceMs, showHelp: false, showVersion: false, inMemory: false },
+      config: { headless: false, host: '127.0.0.1', port: 5000, concurrency: 8, allowOrigins: [], logLevel: 'info', graceMs: DEFAULTS.graceMs, showHelp: false, showVersion: false, inMemory: false, maxConnections: 2000 },
     });
   });
 
   it('reads every flag, with --allow-origin repeatable and normalised to an origin', () => {
     const result = parseLaunchConfig(
-      ['--headless', '--host', '0.0.0.0', '--port', '5300', '--concurrency', '3', '--allow-origin', 'http://localhost:5173/', '--allow-origin', 'https://ops.example:8443', '--log-level', 'debug', '--grace-ms', '2500'],
+      ['--headless', '--host', '0.0.0.0', '--port', '5300', '--concurrency', '3', '--allow-origin', 'http://localhost:5173/', '--allow-origin', 'https://ops.example:8443', '--log-level', 'debug', '--grace-ms', '2500', '--max-connections', '6000'],
       {},
     );
     expect(result).toMatchObject({
       ok: true,
-      config: { headless: true, host: '0.0.0.0', port: 5300, concurrency: 3, allowOrigins: ['http://localhost:5173', 'https://ops.example:8443'], logLevel: 'debug', graceMs: 2500 },
+      config: { headless: true, host: '0.0.0.0', port: 5300, concurrency: 3, allowOrigins: ['http://localhost:5173', 'https://ops.example:8443'], logLevel: 'debug', graceMs: 2500, maxConnections: 6000 },
     });
   });
 
@@ -29,10 +29,11 @@ describe('parseLaunchConfig', () => {
       TASK_MONITOR_ALLOW_ORIGIN: 'http://a.test, http://b.test',
       TASK_MONITOR_LOG_LEVEL: 'warn',
       TASK_MONITOR_GRACE_MS: '100',
+      TASK_MONITOR_MAX_CONNECTIONS: '5001',
     };
     expect(parseLaunchConfig([], env)).toMatchObject({
       ok: true,
-      config: { headless: true, host: '::1', port: 6000, concurrency: 2, allowOrigins: ['http://a.test', 'http://b.test'], logLevel: 'warn', graceMs: 100 },
+      config: { headless: true, host: '::1', port: 6000, concurrency: 2, allowOrigins: ['http://a.test', 'http://b.test'], logLevel: 'warn', graceMs: 100, maxConnections: 5001 },
     });
     expect(parseLaunchConfig(['--port', '7000'], env)).toMatchObject({ ok: true, config: { port: 7000 } });
   });
@@ -50,6 +51,8 @@ describe('parseLaunchConfig', () => {
     [['--log-level', 'loud'], '--log-level must be one of'],
     [['--allow-origin', 'not a url'], '--allow-origin must be an origin such as http://localhost:5173'],
     [['--allow-origin', 'ftp://files.test'], '--allow-origin must use http or https'],
+    [['--max-connections', '0'], '--max-connections must be a whole number from 1 to 1000000'],
+    [['--max-connections', '2.5'], '--max-connections must be a whole number'],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('refuses %j with a message that says what is wrong', (argv, message) => {
     const result = parseLaunchConfig(argv, {});
@@ -59,7 +62,7 @@ describe('parseLaunchConfig', () => {
 
   it('lists every flag and its environment variable in --help', () => {
     const text = helpText();
-    for (const flag of ['--headless', '--host', '--port', '--concurrency', '--allow-origin', '--log-level', '--help', '--version']) expect(text).toContain(flag);
+    for (const flag of ['--headless', '--host', '--port', '--concurrency', '--allow-origin', '--log-level', '--max-connections', '--help', '--version']) expect(text).toContain(flag);
     expect(text).toContain('TASK_MONITOR_PORT');
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { LogLevel } from '../server/build-server.js';
 import { defaultDataDir } from './data-dir.js';
 import { HEADLESS_DEFAULT_HOST, parseAllowHosts, parseToken } from '../server/access/access-flags.js';
+import { DEFAULT_LIMITS, MAX_CONNECTIONS_LIMIT } from '../server/access/server-limits.js';
 
 /** Everything the launcher can be told, from flags or the environment. */
 export interface LaunchConfig {
@@ -25,6 +26,8 @@ export interface LaunchConfig {
   metricsPublic: boolean;
   /** The owner's jobs file (`--jobs`); default `DATA_DIR/jobs.json` when it exists. */
   jobs?: string;
+  /** Open WebSockets at most (`--max-connections`); the next upgrade gets 503 TOO_MANY_CONNECTIONS. */
+  maxConnections: number;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -77,6 +80,11 @@ export const OPTIONS = {
     env: 'TASK_MONITOR_METRICS_PUBLIC',
     help: 'Let anyone who can reach the server read GET /metrics (default: this machine or the API token only)',
   },
+  'max-connections': {
+    type: 'string',
+    env: 'TASK_MONITOR_MAX_CONNECTIONS',
+    help: `Open WebSockets at most (default ${DEFAULT_LIMITS.maxConnections}); each is a file descriptor: raise ulimit -n to match`,
+  },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -111,6 +119,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       token: parseToken(pick('token')),
       metricsPublic: values['metrics-public'] === true || isTruthy(env['TASK_MONITOR_METRICS_PUBLIC']),
       ...(pick('jobs') ? { jobs: pick('jobs')! } : {}),
+      maxConnections: integerIn(pick('max-connections'), DEFAULT_LIMITS.maxConnections, 1, MAX_CONNECTIONS_LIMIT, 'max-connections'),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };

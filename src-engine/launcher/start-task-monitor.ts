@@ -50,6 +50,8 @@ export interface TaskMonitorOptions {
   token?: string;
   /** Resource limits; see docs/security.md. */
   limits?: Partial<ServerLimits>;
+  /** Open WebSockets at most (`--max-connections`); wins over `limits.maxConnections`. */
+  maxConnections?: number;
   /** Largest WebSocket message, in bytes. Default 4 KiB. */
   maxMessageBytes?: number;
   /** `GET /metrics` without pairing or token (`--metrics-public`). */
@@ -115,6 +117,7 @@ async function startOn(
   setStoreErrorLogger: (logger: (error: unknown) => void) => void,
   onStoreError: (error: unknown) => void,
 ): Promise<RunningTaskMonitor> {
+  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
   const engine = new TaskEngine({
     concurrency: options.concurrency ?? 8,
     capacity: options.queueCapacity ?? 1000,
@@ -135,13 +138,13 @@ async function startOn(
     allowHosts: options.allowHosts ?? [],
     allowOrigins: options.allowOrigins ?? [],
     listenHost: host,
-    limits: resolveLimits(options.limits),
+    limits: resolveLimits(limits),
   });
   const app = buildServer(engine, {
     access,
     metrics,
     metricsPublic: options.metricsPublic ?? false,
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits,
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',
     allowOrigins: options.allowOrigins ?? [],

@@ -16,6 +16,23 @@ describe('SessionJournal', () => {
     expect(JSON.parse(journal.record('a', message(4)).toString())).toMatchObject({ type: 'tasksDeleted', data: { ids: ['t4'] }, seq: 3 });
   });
 
+  it('forgets a session whose last socket closed before anything was numbered, and keeps one that has numbers to resume', () => {
+    const journal = new SessionJournal();
+    const idle = journal.epochOf('idle');
+    journal.watch('idle');
+    journal.release('idle');
+    expect(journal.isWatched('idle')).toBe(false);
+    expect(journal.epochOf('idle')).not.toBe(idle); // a new numbering: nothing was kept for it
+
+    journal.watch('busy');
+    journal.record('busy', message(1));
+    const busy = journal.epochOf('busy');
+    journal.release('busy');
+    expect(journal.isWatched('busy')).toBe(true);
+    expect(journal.epochOf('busy')).toBe(busy);
+    expect(journal.resume('busy', busy, 0)).toMatchObject({ ok: true, missed: [{ seq: 1 }] });
+  });
+
   it('replays exactly the frames after the last number the client saw', () => {
     const journal = new SessionJournal();
     for (let n = 1; n <= 10; n++) journal.record('a', message(n));

@@ -78,6 +78,20 @@ export class SessionJournal {
     if (this.watched.size > this.maxSessions) this.watched.delete(this.watched.values().next().value as string);
   }
 
+  /**
+   * The last socket of a session closed. A session that was never sent a numbered message has
+   * nothing to resume, so it is forgotten at once (a client that comes back with its epoch gets a
+   * snapshot, which is just as empty): otherwise every socket that ever opened, each with its own
+   * session id, would keep a counter until `maxCounters`, and memory would grow with every
+   * connection, not with the work.
+   */
+  release(sessionId: string): void {
+    if (this.counters.get(sessionId)?.seq !== 0) return;
+    this.counters.delete(sessionId);
+    this.watched.delete(sessionId);
+    this.sessions.delete(sessionId);
+  }
+
   /** Whether a session's messages need serialising and keeping (see {@link watch}). */
   isWatched(sessionId: string): boolean {
     return this.watched.has(sessionId);

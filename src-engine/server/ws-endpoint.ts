@@ -74,6 +74,12 @@ export class WsEndpoint {
   private accept(socket: WebSocket, sessionId: string, resume: { epoch: string; lastSeq: number } | undefined, feed?: SocketFeed): void {
     this.alive.add(socket);
     this.hub.add(feed ? feed.key : sessionId, socket);
+    // After the hub's own close listener: when it runs, the hub knows whether this was the last one.
+    if (!feed) {
+      socket.once('close', () => {
+        if (!this.hub.has(sessionId)) this.journal.release(sessionId);
+      });
+    }
     socket.on('pong', () => this.alive.add(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, sessionId, data, isBinary));
     socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));

@@ -36,6 +36,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   authFailureWindowMs: 60_000,
 });
 
+/** Highest `maxConnections` the launcher accepts (`--max-connections`). */
+export const MAX_CONNECTIONS_LIMIT = 1_000_000;
+
 /** Largest WebSocket message accepted by default (bytes); a bigger one closes the socket with 1009. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024;
 
