@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
+import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
+import { MemoryScheduleStore } from '../schedules/schedule-record.js';
+import { Scheduler } from '../schedules/scheduler.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
@@ -54,6 +57,8 @@ export interface RunningTaskMonitor {
   readonly host: string;
   readonly port: number;
   readonly engine: TaskEngine;
+  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. */
+  readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
   /** True when the UI is served; false when only the API is (UI not built). */
   readonly servesUi: boolean;
@@ -88,6 +93,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     store,
     onStoreError: (error) => storeErrorLogger(error),
   });
+  const scheduler = new Scheduler({ engine, store: store instanceof SqliteTaskStore ? new SqliteScheduleStore(store.connection) : new MemoryScheduleStore() });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
   const access = createAccessControl({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -108,6 +114,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(ui ? { ui } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
+    scheduler,
   });
   storeErrorLogger = (error) => app.log.error({ err: error }, 'task database write failed');
   try {
@@ -118,6 +125,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     throw explainListenError(error, host, port);
   }
   engine.start();
+  scheduler.start();
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
@@ -132,6 +140,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     },
     port: boundPort,
     engine,
+    scheduler,
     app,
     servesUi: ui !== undefined,
     access,
@@ -143,6 +152,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     },
     close: () =>
       (closing ??= (async () => {
+        scheduler.stop();
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
         await store.close();

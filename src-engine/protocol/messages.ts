@@ -7,6 +7,8 @@
  * for the original keeps working unchanged.
  */
 
+import type { QueueStateDto, ScheduleDto } from './schedules.js';
+
 /**
  * Lifecycle state of a task, lower-case, as our additive `state` field carries it. `scheduled`:
  * a delayed task waiting for its `runAt` (then it is queued like any other).
@@ -50,6 +52,8 @@ export interface TaskDto {
   retryAt: string | null;
   /** Addition: when a task is `scheduled` (delayed), the time it is queued; else null. */
   runAt: string | null;
+  /** Addition: the recurring schedule this task is a run of, else null. */
+  scheduleId: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
@@ -89,8 +93,28 @@ export type TasksDeletedMessage = Envelope<'tasksDeleted', { ids: string[] }>;
 /** Answer to a client's `ping`. */
 export type PongMessage = Envelope<'pong', { timestamp: string }>;
 
+/**
+ * Addition, owner sockets only (loopback or API token): a schedule was created or changed, or its
+ * next run time moved (after each run). Not numbered (`seq`): schedules are not session state.
+ */
+export type ScheduleUpdatedMessage = Envelope<'scheduleUpdated', ScheduleDto>;
+/** Addition, owner sockets only: a schedule was deleted. */
+export type ScheduleDeletedMessage = Envelope<'scheduleDeleted', { id: string }>;
+/** Addition, owner sockets only: the queue was paused or resumed (whole or one kind). */
+export type QueueStateMessage = Envelope<'queueState', QueueStateDto>;
+
 /** Every message the server sends. */
-export type ServerMessage = ConnectionMessage | SnapshotMessage | ResumedMessage | TaskQueuedMessage | TaskProgressMessage | TasksDeletedMessage | PongMessage;
+export type ServerMessage =
+  | ConnectionMessage
+  | SnapshotMessage
+  | ResumedMessage
+  | TaskQueuedMessage
+  | TaskProgressMessage
+  | TasksDeletedMessage
+  | PongMessage
+  | ScheduleUpdatedMessage
+  | ScheduleDeletedMessage
+  | QueueStateMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;

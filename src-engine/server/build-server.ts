@@ -11,6 +11,10 @@ import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { registerScheduleRoutes } from './routes/schedule-routes.js';
+import type { Scheduler } from '../schedules/scheduler.js';
+import { OwnerSockets } from './owner-sockets.js';
+import { bridgeSchedulesToOwner } from './schedule-bridge.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -44,6 +48,8 @@ export interface ServerOptions {
   access?: AccessControl;
   /** Resource limits (connections, message rate, queued tasks per session, timeouts); see docs/security.md. */
   limits?: Partial<ServerLimits>;
+  /** Recurring schedules: serves `/api/schedules` and announces changes to owner sockets. */
+  scheduler?: Scheduler;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -71,6 +77,9 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     snapshotLimit: 200,
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
+  // Owner-only news (schedules, queue control) goes to the sockets admitted as the owner.
+  const owners = new OwnerSockets();
+  const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits });
@@ -89,12 +98,17 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     }
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
     const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
-    if (admitted) ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
+    if (!admitted) return;
+    ws.handleUpgrade(request, socket, head, url, (socket) => {
+      admitted.onOpen(socket);
+      if (admitted.principal.kind === 'owner') owners.add(socket);
+    });
   });
 
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
+  if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -119,6 +133,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
 
   app.addHook('preClose', async () => {
     unbridge();
+    unbridgeSchedules();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

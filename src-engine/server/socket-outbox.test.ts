@@ -51,6 +51,7 @@ function dto(id: string, state: TaskState, progress: number, status: string): Ta
     priority: 0,
     retryAt: null,
     runAt: null,
+    scheduleId: null,
   };
 }
 

@@ -50,5 +50,6 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     priority: task.priority,
     retryAt: task.state === 'queued' ? isoOrNull(task.runAt) : null,
     runAt: task.state === 'scheduled' ? isoOrNull(task.runAt) : null,
+    scheduleId: task.scheduleId ?? null,
   };
 }

@@ -29,6 +29,29 @@ export const MIGRATIONS: readonly string[] = [
   // reads the whole table at start), and keeping it current cost ~1.5 µs per task (one entry
   // inserted, one deleted): 20-25 % of the store's time. A query that needs it adds it back here.
   `DROP INDEX IF EXISTS tasks_by_client;`,
+  // 3: schedules (issue #13): tasks remember the recurring schedule they are a run of, and the
+  // schedules themselves (src-engine/schedules/, docs/schedules.md).
+  `ALTER TABLE tasks ADD COLUMN schedule_id TEXT;
+   CREATE TABLE schedules (
+     id           TEXT PRIMARY KEY,
+     name         TEXT NOT NULL,
+     kind         TEXT NOT NULL,
+     parameters   TEXT NOT NULL,
+     cron         TEXT NOT NULL,
+     timezone     TEXT NOT NULL,
+     enabled      INTEGER NOT NULL,
+     overlap      TEXT NOT NULL,
+     misfire      TEXT NOT NULL,
+     source       TEXT NOT NULL,
+     client_id    TEXT NOT NULL,
+     created_at   INTEGER NOT NULL,
+     updated_at   INTEGER NOT NULL,
+     last_run_at  INTEGER,
+     last_task_id TEXT,
+     last_error   TEXT,
+     next_run_at  INTEGER,
+     run_pending  INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 /** Schema version a fully migrated database has. */

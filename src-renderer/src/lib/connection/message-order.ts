@@ -46,6 +46,10 @@ export function admit(position: StreamPosition, message: ServerMessage): { posit
       return { position: { ...position, lastSeq: seq }, verdict: 'apply' };
     }
     case 'pong':
+    case 'scheduleUpdated':
+    case 'scheduleDeleted':
+    case 'queueState':
+      // Not numbered: owner-only news about schedules and the queue is outside the session's stream.
       return { position, verdict: 'apply' };
   }
 }

@@ -75,6 +75,7 @@ export function readTask(value: unknown): TaskDto | null {
     priority: number('priority', 0),
     retryAt: text('retryAt'),
     runAt: text('runAt'),
+    scheduleId: text('scheduleId'),
   };
 }
 

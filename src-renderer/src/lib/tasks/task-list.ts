@@ -215,6 +215,7 @@ export function placeholderTask(input: {
     priority: input.priority ?? 0,
     retryAt: null,
     runAt: null,
+    scheduleId: null,
   };
 }
 

@@ -22,6 +22,7 @@ export function task(overrides: Partial<TaskDto> & { id: string }): TaskDto {
     priority: 0,
     retryAt: null,
     runAt: null,
+    scheduleId: null,
     ...overrides,
   };
 }
