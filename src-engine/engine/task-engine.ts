@@ -245,6 +245,22 @@ export class TaskEngine {
     return { ok: true, task };
   }
 
+  /**
+   * Whether a submission of this kind with these parameters would be accepted, without queueing
+   * anything: schedules check their task once, when they are made, rather than at every run.
+   */
+  check(kindName: string, parameters: Record<string, unknown>): { ok: true } | { ok: false; reason: 'unknown-kind' | 'invalid-parameters'; message: string } {
+    const kind = this.kinds.get(kindName);
+    if (!kind) return { ok: false, reason: 'unknown-kind', message: `Unknown task kind '${kindName}'` };
+    try {
+      kind.parse(parameters);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof TaskParameterError) return { ok: false, reason: 'invalid-parameters', message: error.message };
+      throw error;
+    }
+  }
+
   /** The task with this id, if the engine still knows it. */
   get(id: string): Readonly<TaskRecord> | undefined {
     return this.tasks.get(id);
@@ -697,6 +713,7 @@ function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Rec
     priority: submission.priority ?? 0,
     runAt: later ? submission.runAt! : null,
     job: null,
+    ...(submission.scheduleId === undefined ? {} : { scheduleId: submission.scheduleId }),
   };
 }
 

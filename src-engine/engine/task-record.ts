@@ -27,6 +27,8 @@ export interface TaskRecord {
   maxAttempts: number;
   /** Higher runs first; equal priorities run in submission order. */
   priority: number;
+  /** The recurring schedule this task is a run of; absent for tasks started by hand. */
+  readonly scheduleId?: string | null;
   /**
    * When a task waits for a time, the epoch ms at which it enters the queue: a delayed task (state
    * scheduled) or a retry backoff (state queued).
@@ -52,6 +54,8 @@ export interface TaskSubmission {
   maxAttempts?: number;
   /** Epoch ms: until then the task is `scheduled`; absent or past, it is queued at once. */
   runAt?: number;
+  /** The recurring schedule this task is a run of. */
+  scheduleId?: string;
 }
 
 /** Counts of the tasks the engine currently knows, by state. */

@@ -4,6 +4,9 @@ import { TaskEngine } from '../engine/task-engine.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { describeStoreError } from '../store/store-error.js';
+import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
+import { MemoryScheduleStore } from '../schedules/schedule-record.js';
+import { Scheduler } from '../schedules/scheduler.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
 import { JobCatalog } from '../jobs/jobs-catalog.js';
@@ -70,6 +73,8 @@ export interface RunningTaskMonitor {
   readonly host: string;
   readonly port: number;
   readonly engine: TaskEngine;
+  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. */
+  readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
   /** True when the UI is served; false when only the API is (UI not built). */
   readonly servesUi: boolean;
@@ -131,6 +136,7 @@ async function startOn(
   const jobs = await openJobs(engine, options, (report) => jobsLogger(report));
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
+  const scheduler = new Scheduler({ engine, store: store instanceof SqliteTaskStore ? new SqliteScheduleStore(store.connection) : new MemoryScheduleStore() });
   const access = createAccessControl({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     inMemory: options.inMemory ?? false,
@@ -153,6 +159,7 @@ async function startOn(
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
     ...(jobs ? { jobs } : {}),
+    scheduler,
   });
   jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
   uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
@@ -168,6 +175,7 @@ async function startOn(
   engine.start();
   if (jobs) app.log.info({ jobsFile: jobs.file, jobs: jobs.jobs.map((job) => job.id) }, 'jobs loaded');
   jobs?.watch();
+  scheduler.start();
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
@@ -182,6 +190,7 @@ async function startOn(
     },
     port: boundPort,
     engine,
+    scheduler,
     app,
     servesUi: ui !== undefined,
     access,
@@ -195,6 +204,7 @@ async function startOn(
     close: () =>
       (closing ??= (async () => {
         await jobs?.close();
+        scheduler.stop();
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
         await store.close();

@@ -7,6 +7,8 @@
  * for the original keeps working unchanged.
  */
 
+import type { QueueStateDto, ScheduleDto } from './schedules.js';
+
 /**
  * Lifecycle state of a task, lower-case, as our additive `state` field carries it. `scheduled`:
  * a delayed task waiting for its `runAt` (then it is queued like any other).
@@ -52,6 +54,8 @@ export interface TaskDto {
   runAt: string | null;
   /** Addition: the id of the job (owner's jobs file) this task runs; null for `demo` and code kinds. */
   job: string | null;
+  /** Addition: the recurring schedule this task is a run of, else null. */
+  scheduleId: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */
@@ -101,6 +105,15 @@ export type PongMessage = Envelope<'pong', { timestamp: string }>;
 export type TaskLogMessage = Envelope<'taskLog', TaskLogData>;
 /** Addition: answer to a `subscribeLog` the server refused (unknown task, another session's, too many). */
 export type TaskLogRefusedMessage = Envelope<'taskLogRefused', { taskId: string; code: string; message: string }>;
+/**
+ * Addition, owner sockets only (loopback or API token): a schedule was created or changed, or its
+ * next run time moved (after each run). Not numbered (`seq`): schedules are not session state.
+ */
+export type ScheduleUpdatedMessage = Envelope<'scheduleUpdated', ScheduleDto>;
+/** Addition, owner sockets only: a schedule was deleted. */
+export type ScheduleDeletedMessage = Envelope<'scheduleDeleted', { id: string }>;
+/** Addition, owner sockets only: the queue was paused or resumed (whole or one kind). */
+export type QueueStateMessage = Envelope<'queueState', QueueStateDto>;
 
 /** Every message the server sends. */
 export type ServerMessage =
@@ -112,7 +125,10 @@ export type ServerMessage =
   | TasksDeletedMessage
   | PongMessage
   | TaskLogMessage
-  | TaskLogRefusedMessage;
+  | TaskLogRefusedMessage
+  | ScheduleUpdatedMessage
+  | ScheduleDeletedMessage
+  | QueueStateMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;

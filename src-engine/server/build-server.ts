@@ -20,6 +20,10 @@ import { registerJobRoutes } from './routes/job-routes.js';
 import { registerLogRoutes } from './logs/log-routes.js';
 import { TaskLogFeed } from './logs/task-log-feed.js';
 import type { JobCatalog } from '../jobs/jobs-catalog.js';
+import { registerScheduleRoutes } from './routes/schedule-routes.js';
+import type { Scheduler } from '../schedules/scheduler.js';
+import { OwnerSockets } from './owner-sockets.js';
+import { bridgeSchedulesToOwner } from './schedule-bridge.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -59,6 +63,8 @@ export interface ServerOptions {
   metricsPublic?: boolean;
   /** The owner's jobs (`GET /api/jobs`, `job` in start requests); without it the list is empty. */
   jobs?: JobCatalog;
+  /** Recurring schedules: serves `/api/schedules` and announces changes to owner sockets. */
+  scheduler?: Scheduler;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -91,6 +97,9 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const metrics = options.metrics ?? new TaskMetrics(engine);
   metrics.attachSockets(hub);
   const ownerFeed = new OwnerFeed(engine, hub, 200);
+  // Owner-only news (schedules, queue control) goes to the sockets admitted as the owner.
+  const owners = new OwnerSockets();
+  const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits, publicPaths: options.metricsPublic ? [METRICS_PATH] : [] });
@@ -111,9 +120,13 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
     const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
     if (!admitted) return;
-    if (url.searchParams.get('scope') !== 'all') return ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
+    const onOpen: typeof admitted.onOpen = (opened) => {
+      admitted.onOpen(opened);
+      if (admitted.principal.kind === 'owner') owners.add(opened);
+    };
+    if (url.searchParams.get('scope') !== 'all') return ws.handleUpgrade(request, socket, head, url, onOpen);
     if (admitted.principal.kind !== 'owner') return refuseAllScope(socket);
-    ws.handleUpgrade(request, socket, head, url, admitted.onOpen, ownerFeed);
+    ws.handleUpgrade(request, socket, head, url, onOpen, ownerFeed);
   });
 
   app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
@@ -123,6 +136,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   registerBulkRoutes(app, engine);
   registerJobRoutes(app, engine, options.jobs);
   registerLogRoutes(app, engine);
+  if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -151,6 +165,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     metrics.close();
     ownerFeed.close();
     logFeed.close();
+    unbridgeSchedules();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

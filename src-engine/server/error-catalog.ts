@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ControlRefusal, SubmitRefusal } from '../engine/engine-results.js';
+import type { ScheduleRefusal } from '../schedules/scheduler.js';
 
 /**
  * The one place where error codes meet HTTP statuses. Every error body has the same shape,
@@ -32,6 +33,12 @@ export const ERROR_CATALOG = {
   TOO_MANY_ATTEMPTS: 429,
   SESSION_QUEUE_FULL: 429,
   TOO_MANY_CONNECTIONS: 503,
+  // Schedules and queue control (src-engine/schedules/, src-engine/queue/, docs/schedules.md).
+  INVALID_CRON: 400,
+  INVALID_TIMEZONE: 400,
+  INVALID_SCHEDULE: 400,
+  SCHEDULE_READ_ONLY: 409,
+  RUN_REFUSED: 503,
 } as const;
 
 /** A stable error code of the catalog. */
@@ -74,4 +81,14 @@ export const CONTROL_REFUSAL_CODES: Record<ControlRefusal, ErrorCode> = {
   'not-found': 'NOT_FOUND',
   'invalid-state': 'INVALID_STATE',
   'queue-full': 'QUEUE_FULL',
+};
+
+/** Maps the scheduler's refusals to catalog codes. */
+export const SCHEDULE_REFUSAL_CODES: Record<ScheduleRefusal, ErrorCode> = {
+  'not-found': 'NOT_FOUND',
+  'invalid-cron': 'INVALID_CRON',
+  'invalid-timezone': 'INVALID_TIMEZONE',
+  'invalid-schedule': 'INVALID_SCHEDULE',
+  'read-only': 'SCHEDULE_READ_ONLY',
+  'submit-refused': 'RUN_REFUSED',
 };

@@ -39,6 +39,29 @@ export const MIGRATIONS: readonly string[] = [
      text    TEXT NOT NULL,
      PRIMARY KEY (task_id, seq)
    ) WITHOUT ROWID;`,
+  // 4: schedules (issue #13): tasks remember the recurring schedule they are a run of, and the
+  // schedules themselves (src-engine/schedules/, docs/schedules.md).
+  `ALTER TABLE tasks ADD COLUMN schedule_id TEXT;
+   CREATE TABLE schedules (
+     id           TEXT PRIMARY KEY,
+     name         TEXT NOT NULL,
+     kind         TEXT NOT NULL,
+     parameters   TEXT NOT NULL,
+     cron         TEXT NOT NULL,
+     timezone     TEXT NOT NULL,
+     enabled      INTEGER NOT NULL,
+     overlap      TEXT NOT NULL,
+     misfire      TEXT NOT NULL,
+     source       TEXT NOT NULL,
+     client_id    TEXT NOT NULL,
+     created_at   INTEGER NOT NULL,
+     updated_at   INTEGER NOT NULL,
+     last_run_at  INTEGER,
+     last_task_id TEXT,
+     last_error   TEXT,
+     next_run_at  INTEGER,
+     run_pending  INTEGER NOT NULL DEFAULT 0
+   );`,
 ];
 
 /** Schema version a fully migrated database has. */

@@ -30,6 +30,7 @@ type Row = {
   max_attempts: number;
   priority: number;
   run_at: number | null;
+  schedule_id: string | null;
 };
 
 /**
@@ -44,8 +45,8 @@ const PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA 
                  PRAGMA wal_autocheckpoint = 4000; PRAGMA journal_size_limit = 67108864;`;
 
 const COLUMNS = `id, name, kind, parameters, client_id, state, progress, status_text, result, error,
-                 created_at, started_at, completed_at, attempt, max_attempts, priority, run_at`;
-const INSERT_WIDTH = 17;
+                 created_at, started_at, completed_at, attempt, max_attempts, priority, run_at, schedule_id`;
+const INSERT_WIDTH = 18;
 /** What a save may change after the insert (`name`, `parameters`, ... never change). */
 const MUTABLE = ['state', 'progress', 'status_text', 'result', 'error', 'started_at', 'completed_at', 'attempt', 'max_attempts', 'priority', 'run_at'];
 const UPDATE_WIDTH = 1 + MUTABLE.length;
@@ -55,7 +56,7 @@ const ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET ${MUTABLE.map((column) => `$
  * A task as `submit` makes it (queued, first attempt, nothing run yet), i.e. most inserts: its
  * constant columns are literals in the statement, so 8 values are bound instead of 17.
  */
-const FRESH_ROW = `(?, ?, ?, ?, ?, 'queued', 0, 'Queued', NULL, NULL, ?, NULL, NULL, 1, ?, ?, NULL)`;
+const FRESH_ROW = `(?, ?, ?, ?, ?, 'queued', 0, 'Queued', NULL, NULL, ?, NULL, NULL, 1, ?, ?, NULL, NULL)`;
 const FRESH_WIDTH = 8;
 function isFresh(task: Readonly<TaskRecord>): boolean {
   return (
@@ -67,7 +68,8 @@ function isFresh(task: Readonly<TaskRecord>): boolean {
     task.startedAt === null &&
     task.completedAt === null &&
     task.attempt === 1 &&
-    task.runAt === null
+    task.runAt === null &&
+    !task.scheduleId
   );
 }
 
@@ -266,6 +268,14 @@ export class SqliteTaskStore implements TaskStore {
     };
   }
 
+  /**
+   * The open connection, for the stores that share this file and its lock (schedules, queue
+   * control): one database, one lock, one migration history.
+   */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   loadAll(): TaskRecord[] {
     const preloaded = this.preloaded;
     this.preloaded = undefined;
@@ -458,6 +468,7 @@ export class SqliteTaskStore implements TaskStore {
         values[v++] = task.maxAttempts;
         values[v++] = task.priority;
         values[v++] = task.runAt;
+        values[v++] = task.scheduleId ?? null;
       }
       statement.run(values);
     });
@@ -529,5 +540,7 @@ function fromRow(row: Row): TaskRecord {
     maxAttempts: row.max_attempts,
     priority: row.priority,
     runAt: row.run_at,
+    // Only runs of a schedule carry the field, so other records read back exactly as they were saved.
+    ...(row.schedule_id === null ? {} : { scheduleId: row.schedule_id }),
   };
 }

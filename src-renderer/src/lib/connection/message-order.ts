@@ -46,8 +46,12 @@ export function admit(position: StreamPosition, message: ServerMessage): { posit
       return { position: { ...position, lastSeq: seq }, verdict: 'apply' };
     }
     case 'pong':
-    case 'taskLog': // not numbered: log lines carry their own seq
+    case 'taskLog':
     case 'taskLogRefused':
+    case 'scheduleUpdated':
+    case 'scheduleDeleted':
+    case 'queueState':
+      // Not numbered: log lines carry their own seq, and owner-only news about schedules and the queue is outside the session's stream.
       return { position, verdict: 'apply' };
   }
 }

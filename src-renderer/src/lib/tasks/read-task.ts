@@ -76,6 +76,7 @@ export function readTask(value: unknown): TaskDto | null {
     retryAt: text('retryAt'),
     runAt: text('runAt'),
     job: text('job'),
+    scheduleId: text('scheduleId'),
   };
 }
 

@@ -230,6 +230,7 @@ export function placeholderTask(input: {
     retryAt: null,
     runAt: null,
     job: null,
+    scheduleId: null,
   };
 }
 
