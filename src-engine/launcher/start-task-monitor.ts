@@ -22,6 +22,8 @@ export interface TaskMonitorOptions {
   queueCapacity?: number;
   allowOrigins?: readonly string[];
   logLevel?: LogLevel;
+  /** Where log lines go (pino JSON lines); default stdout. */
+  logStream?: NodeJS.WritableStream;
   /** Time running tasks get to finish at shutdown. Default 10 s. */
   graceMs?: number;
   /** Built UI folder (adapter-node output); `null` serves the API only. Default: out/renderer. */
@@ -110,6 +112,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     allowOrigins: options.allowOrigins ?? [],
     version: options.version ?? packageVersion(),
     ...(ui ? { ui } : {}),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import fastifyPlugin from 'fastify-plugin';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AccessControl } from './access/access-control.js';
 import { installAccess } from './access/install-access.js';
@@ -14,6 +14,7 @@ import { errorBody, sendError } from './error-catalog.js';
 import { ERROR_RESPONSES } from './schemas/shared-schemas.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { installApiDocs } from './api-docs.js';
+import { installRequestLog } from './request-log.js';
 import { RouteCatalog } from './route-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { METRICS_PATH, registerMetricsRoutes } from './routes/metrics-routes.js';
@@ -33,6 +34,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface ServerOptions {
   /** Default `info`. */
   logLevel?: LogLevel;
+  /** Where log lines go (pino JSON lines); default stdout. */
+  logStream?: NodeJS.WritableStream;
   /** Extra origins allowed by CORS (the server's own origin needs no CORS). */
   allowOrigins?: readonly string[];
   /** Keep-alive ping interval in ms; a peer silent for one interval is dropped. Default 30 s. */
@@ -69,11 +72,14 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     ...fastifyHardening(limits), // request/headers timeouts, router errors in the catalog's shape
-    logger: { level: options.logLevel ?? 'info' },
+    logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
+    // Two info lines per request buried what people need: installRequestLog writes one, at debug.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Types are checked, not coerced: a duration of "5000" is a mistake worth reporting.
     ajv: { customOptions: { coerceTypes: false } },
   });
+  installRequestLog(app);
   const catalog = RouteCatalog.install(app); // before any route: GET / lists them all
   installApiDocs(app, options.version ?? '0.0.0');
   const hub = new SocketHub();
