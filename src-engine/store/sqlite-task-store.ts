@@ -206,6 +206,11 @@ export class SqliteTaskStore implements TaskStore {
     return new SqliteTaskStore(db, path, lock);
   }
 
+  /** The open database, for features that keep their own tables in the same file (metrics rollups). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   loadAll(): TaskRecord[] {
     const rows = this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[];
     for (const row of rows) this.stored.add(row.id);
