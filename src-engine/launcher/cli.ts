@@ -1,4 +1,7 @@
-import { helpText, parseLaunchConfig } from './launch-config.js';
+import { helpText, parseLaunchConfig, type LogFormat } from './launch-config.js';
+import { currentPairingUrls } from '../server/access/pairing-announcer.js';
+import { prettyLogStream } from './pretty-log.js';
+import { startupBanner } from './startup-banner.js';
 import { StoreError } from '../store/sqlite-task-store.js';
 import { announcePairing } from '../server/access/pairing-announcer.js';
 import { LaunchError } from './launch-error.js';
@@ -27,9 +30,14 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
+  // People on a terminal get readable lines; pipes, files and journals get JSON. In JSON mode the
+  // lines meant for people (start block, pairing link) go to stderr, so stdout stays pure JSON.
+  const format: LogFormat = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const human: NodeJS.WritableStream & { isTTY?: boolean } = format === 'pretty' ? process.stdout : process.stderr;
+  const logStream = format === 'pretty' ? prettyLogStream(process.stdout, { color: process.stdout.isTTY === true && !process.env['NO_COLOR'] }) : undefined;
   let monitor: RunningTaskMonitor;
   try {
-    monitor = await startTaskMonitor(config);
+    monitor = await startTaskMonitor({ ...config, ...(logStream ? { logStream } : {}) });
   } catch (error) {
     if (error instanceof LaunchError || error instanceof StoreError) {
       process.stderr.write(`task-monitor: ${error.message}\n`);
@@ -37,11 +45,20 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
     }
     throw error;
   }
-  monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency }, 'server started');
-  // Always said, whatever the log level: it is the one line a person needs to get going.
-  process.stdout.write(`Background Task Monitor listening on ${monitor.url}\n`);
-  announcePairing(monitor); // the pairing URL (LAN) and where the API token is; again after each pairing
-  shutDownOnSignals(monitor);
+  const dataDir = config.inMemory ? undefined : config.dataDir;
+  if (format === 'json') monitor.app.log.info({ url: monitor.url, ui: monitor.servesUi, concurrency: config.concurrency, dataDir: dataDir ?? null }, 'server started');
+  // Always said, whatever the log level: the few lines a person needs to get going.
+  const banner = startupBanner({
+    version: packageVersion(),
+    url: monitor.url,
+    dataDir,
+    tokenFile: monitor.access.tokenFile,
+    lanReachable: currentPairingUrls(monitor).length > 0,
+    ...(monitor.jobs ? { jobsLoaded: monitor.jobs.jobs.length } : {}),
+  });
+  human.write(`${banner}\n`);
+  announcePairing(monitor, human); // the pairing URL (LAN) and where the API token is; again after each pairing
+  shutDownOnSignals(monitor, config.graceMs);
   // An error nobody handled: survived if it concerns one connection or file, else a clean stop (exit 1).
   installProcessGuard({
     log: (level, message, error) => monitor.app.log[level]({ err: error }, message),
@@ -51,7 +68,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
 }
 
 /** SIGINT/SIGTERM shut down gracefully; a second signal exits at once. */
-function shutDownOnSignals(monitor: RunningTaskMonitor): void {
+function shutDownOnSignals(monitor: RunningTaskMonitor, graceMs: number): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
@@ -59,9 +76,13 @@ function shutDownOnSignals(monitor: RunningTaskMonitor): void {
       process.exit(130);
     }
     signalled = true;
-    monitor.app.log.info({ signal }, 'shutting down: finishing running tasks');
+    const running = monitor.engine.counts().running;
+    monitor.app.log.info({ signal }, `stopping… (${running} task${running === 1 ? '' : 's'} running, grace ${graceMs / 1000}s)`);
     monitor.close().then(
-      () => process.exit(0),
+      () => {
+        monitor.app.log.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         monitor.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -12,6 +12,8 @@ export interface LaunchConfig {
   concurrency: number;
   allowOrigins: string[];
   logLevel: LogLevel;
+  /** `pretty`: one readable line per event; `json`: pino's JSON lines. Absent: pretty on a terminal, else JSON. */
+  logFormat?: LogFormat;
   /** How long running tasks may finish at shutdown before they are cancelled, in ms. */
   graceMs: number;
   /** Folder of the task database and other state. */
@@ -33,6 +35,10 @@ export interface LaunchConfig {
   /** `--version`: print the version and exit. */
   showVersion: boolean;
 }
+
+/** How log lines are written. */
+export type LogFormat = 'json' | 'pretty';
+const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
 
 /** Parsing is an expected failure point: bad flags are a value with a message, not a throw. */
 export type LaunchConfigResult = { ok: true; config: LaunchConfig } | { ok: false; message: string };
@@ -64,6 +70,7 @@ export const OPTIONS = {
     help: 'Extra origin allowed by CORS, e.g. http://localhost:5173; repeatable (env: comma-separated)',
   },
   'log-level': { type: 'string', env: 'TASK_MONITOR_LOG_LEVEL', help: `One of ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
+  'log-format': { type: 'string', env: 'TASK_MONITOR_LOG_FORMAT', help: 'json or pretty (default: pretty on a terminal, json otherwise)' },
   'grace-ms': { type: 'string', env: 'TASK_MONITOR_GRACE_MS', help: `Time running tasks get to finish at shutdown (default ${DEFAULTS.graceMs})` },
   'data-dir': { type: 'string', env: 'TASK_MONITOR_DATA_DIR', help: 'Folder for the task database (default: the per-user data folder)' },
   'in-memory': { type: 'boolean', env: 'TASK_MONITOR_IN_MEMORY', help: 'Keep tasks in memory only: nothing survives a restart' },
@@ -112,6 +119,7 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       concurrency: integerIn(pick('concurrency'), DEFAULTS.concurrency, 1, 1024, 'concurrency'),
       allowOrigins: origins(values['allow-origin'] as string[] | undefined, env['TASK_MONITOR_ALLOW_ORIGIN']),
       logLevel: logLevel(pick('log-level')),
+      ...logFormat(pick('log-format')),
       graceMs: integerIn(pick('grace-ms'), DEFAULTS.graceMs, 0, 600_000, 'grace-ms'),
       dataDir: pick('data-dir') ?? defaultDataDir(env),
       inMemory: values['in-memory'] === true || isTruthy(env['TASK_MONITOR_IN_MEMORY']),
@@ -178,6 +186,12 @@ function logLevel(raw: string | undefined): LogLevel {
   if (raw === undefined) return DEFAULTS.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got '${raw}')`);
   return raw as LogLevel;
+}
+
+function logFormat(raw: string | undefined): { logFormat?: LogFormat } {
+  if (raw === undefined) return {};
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new Error(`--log-format must be json or pretty (got '${raw}')`);
+  return { logFormat: raw as LogFormat };
 }
 
 function isTruthy(value: string | undefined): boolean {

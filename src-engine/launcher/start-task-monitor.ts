@@ -31,6 +31,8 @@ export interface TaskMonitorOptions {
   queueCapacity?: number;
   allowOrigins?: readonly string[];
   logLevel?: LogLevel;
+  /** Where log lines go (pino JSON lines); default stdout. */
+  logStream?: NodeJS.WritableStream;
   /** Time running tasks get to finish at shutdown. Default 10 s. */
   graceMs?: number;
   /** Built UI folder (adapter-node output); `null` serves the API only. Default: out/renderer. */
@@ -153,6 +155,7 @@ async function startOn(
     limits,
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
     logLevel: options.logLevel ?? 'info',
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     allowOrigins: options.allowOrigins ?? [],
     version: options.version ?? packageVersion(),
     ...(ui ? { ui } : {}),

@@ -1,16 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TaskEngine } from '../engine/task-engine.js';
 import { AccessControl } from './access/access-control.js';
 import { installAccess } from './access/install-access.js';
+import type { UpgradeGuard } from './access/upgrade-guard.js';
 import { fastifyHardening } from './access/fastify-hardening.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './access/server-limits.js';
 import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { FORBIDDEN_KEY_ERROR, installJsonBodyParser } from './json-body.js';
+import { ERROR_RESPONSES } from './schemas/shared-schemas.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { installApiDocs } from './api-docs.js';
+import { installRequestLog } from './request-log.js';
+import { RouteCatalog } from './route-catalog.js';
 import { registerInfoRoutes } from './routes/info-routes.js';
 import { METRICS_PATH, registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
@@ -39,6 +45,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface ServerOptions {
   /** Default `info`. */
   logLevel?: LogLevel;
+  /** Where log lines go (pino JSON lines); default stdout. */
+  logStream?: NodeJS.WritableStream;
   /** Extra origins allowed by CORS (the server's own origin needs no CORS). */
   allowOrigins?: readonly string[];
   /** Keep-alive ping interval in ms; a peer silent for one interval is dropped. Default 30 s. */
@@ -79,11 +87,16 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     ...fastifyHardening(limits), // request/headers timeouts, router errors in the catalog's shape
-    logger: { level: options.logLevel ?? 'info' },
+    logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
+    // Two info lines per request buried what people need: installRequestLog writes one, at debug.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Types are checked, not coerced: a duration of "5000" is a mistake worth reporting.
     ajv: { customOptions: { coerceTypes: false } },
   });
+  installRequestLog(app);
+  const catalog = RouteCatalog.install(app); // before any route: GET / lists them all
+  installApiDocs(app, options.version ?? '0.0.0');
   const hub = new SocketHub();
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
   const logFeed = new TaskLogFeed(engine);
@@ -102,13 +115,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
-  const upgradeGuard = installAccess(app, { engine, access, limits, publicPaths: options.metricsPublic ? [METRICS_PATH] : [] });
-  installJsonBodyParser(app); // says which key it refuses, instead of "not valid JSON"
-
-  if (options.allowOrigins?.length) {
-    const allowed = new Set(options.allowOrigins);
-    app.register(cors, { origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)), credentials: true });
-  }
+  let upgradeGuard: UpgradeGuard | undefined;
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     let url: URL;
@@ -118,6 +125,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       return rejectUpgrade(socket, 400, 'Bad Request'); // e.g. "GET http://[ HTTP/1.1": a throw here would crash the process
     }
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
+    if (!upgradeGuard) return rejectUpgrade(socket, 503, 'Service Unavailable'); // not ready yet
     const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
     if (!admitted) return;
     const onOpen: typeof admitted.onOpen = (opened) => {
@@ -129,36 +137,50 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     ws.handleUpgrade(request, socket, head, url, onOpen, ownerFeed);
   });
 
-  app.get('/ws', (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
-  registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
-  registerTaskRoutes(app, engine);
-  registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
-  registerBulkRoutes(app, engine);
-  registerJobRoutes(app, engine, options.jobs);
-  registerLogRoutes(app, engine);
-  if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
-  if (serveUi) {
-    app.get('/*', (request, reply) => {
-      if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
-      return serveUi(request, reply);
-    });
-  }
+  // @fastify/swagger learns the routes from an onRoute hook it adds when it loads, and plugins
+  // load lazily, in order: so the access policy and every route are installed by a plugin
+  // registered after it. fastify-plugin keeps it unencapsulated: its hooks, 404 and error
+  // handlers are the whole app's, exactly as if they were installed here directly.
+  app.register(
+    fastifyPlugin(async () => {
+      upgradeGuard = installAccess(app, { engine, access, limits, publicPaths: options.metricsPublic ? [METRICS_PATH] : [] });
+      installJsonBodyParser(app); // says which key it refuses, instead of "not valid JSON"
+      if (options.allowOrigins?.length) {
+        const allowed = new Set(options.allowOrigins);
+        app.register(cors, { origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)), credentials: true });
+      }
+      app.get('/ws', { schema: { summary: 'The WebSocket (docs/asyncapi.yaml); without an upgrade: 400', tags: ['info'], response: { 400: { type: 'string' } } } }, (_request, reply) => reply.code(400).type('text/plain').send('WebSocket connection required'));
+      registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi, catalog });
+      registerTaskRoutes(app, engine);
+      registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
+      registerBulkRoutes(app, engine);
+      registerJobRoutes(app, engine, options.jobs);
+      registerLogRoutes(app, engine);
+      if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
+      if (serveUi) {
+        app.get('/*', { schema: { hide: true, response: { 200: { type: 'string', description: 'The UI' }, ...ERROR_RESPONSES } } }, (request, reply) => {
+          if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
+          return serveUi(request, reply);
+        });
+      }
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`));
-  app.setErrorHandler((error: Error & { validation?: any; validationContext?: string; code?: string; statusCode?: number }, request, reply) => {
-    const extra = request.routeOptions.url === '/api/task/start' ? { taskId: '' } : {};
-    if (error.validation) {
-      return sendError(reply, 'VALIDATION_FAILED', describeValidationErrors(error.validation, error.validationContext ?? 'body'), extra);
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json', extra);
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'PAYLOAD_TOO_LARGE', 'The request body is too large', extra);
-    if (error.code === FORBIDDEN_KEY_ERROR) return sendError(reply, 'VALIDATION_FAILED', error.message, extra);
-    if (error.statusCode === 400) return sendError(reply, 'VALIDATION_FAILED', 'The request body is not valid JSON', extra);
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send(errorBody('INTERNAL', 'Internal server error', extra));
-  });
+      app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`));
+      app.setErrorHandler((error: Error & { validation?: any; validationContext?: string; code?: string; statusCode?: number }, request, reply) => {
+        const extra = request.routeOptions.url === '/api/task/start' ? { taskId: '' } : {};
+        if (error.validation) {
+          return sendError(reply, 'VALIDATION_FAILED', describeValidationErrors(error.validation, error.validationContext ?? 'body'), extra);
+        }
+        if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+          return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON with Content-Type: application/json', extra);
+        }
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'PAYLOAD_TOO_LARGE', 'The request body is too large', extra);
+        if (error.code === FORBIDDEN_KEY_ERROR) return sendError(reply, 'VALIDATION_FAILED', error.message, extra);
+        if (error.statusCode === 400) return sendError(reply, 'VALIDATION_FAILED', 'The request body is not valid JSON', extra);
+        request.log.error({ err: error }, 'request failed');
+        return reply.code(500).send(errorBody('INTERNAL', 'Internal server error', extra));
+      });
+    }),
+  );
 
   app.addHook('preClose', async () => {
     unbridge();

@@ -29,7 +29,7 @@ export const MIGRATIONS: readonly string[] = [
   // reads the whole table at start), and keeping it current cost ~1.5 µs per task (one entry
   // inserted, one deleted): 20-25 % of the store's time. A query that needs it adds it back here.
   `DROP INDEX IF EXISTS tasks_by_client;`,
-  // jobs (issue #10): task log lines, stored with the task in the same group commit, deleted with it.
+  // 3: jobs (issue #10): task log lines, stored with the task in the same group commit, deleted with it.
   `CREATE TABLE task_logs (
      task_id TEXT NOT NULL,
      seq     INTEGER NOT NULL,
@@ -62,6 +62,19 @@ export const MIGRATIONS: readonly string[] = [
      next_run_at  INTEGER,
      run_pending  INTEGER NOT NULL DEFAULT 0
    );`,
+  // 5 (metrics rollups, src-engine/metrics/): one row per minute and kind ('*' = all kinds) for
+  // the charts of GET /api/stats; pruned after 8 days.
+  `CREATE TABLE stats_minutes (
+     minute      INTEGER NOT NULL,
+     kind        TEXT NOT NULL,
+     completed   INTEGER NOT NULL,
+     failed      INTEGER NOT NULL,
+     cancelled   INTEGER NOT NULL,
+     queue_max   INTEGER NOT NULL,
+     running_max INTEGER NOT NULL,
+     durations   TEXT NOT NULL,
+     PRIMARY KEY (minute, kind)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Schema version a fully migrated database has. */

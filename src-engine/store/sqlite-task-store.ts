@@ -276,6 +276,11 @@ export class SqliteTaskStore implements TaskStore {
     return this.db;
   }
 
+  /** The open database, for features that keep their own tables in the same file (metrics rollups). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   loadAll(): TaskRecord[] {
     const preloaded = this.preloaded;
     this.preloaded = undefined;

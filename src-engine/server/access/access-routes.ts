@@ -5,6 +5,7 @@ import { PAIR_PATH, pairingQrCode, pairingUrl } from './pairing-url.js';
 import { refusalPage } from './refusal-page.js';
 import { accessRequestOf, redactedUrl, refuse } from './request-guard.js';
 import { isOwner } from './request-principal.js';
+import { ERROR_RESPONSES, objectOf } from '../schemas/shared-schemas.js';
 
 /** What the access routes need besides the policy. */
 export interface AccessRouteContext {
@@ -12,6 +13,16 @@ export interface AccessRouteContext {
   /** Base URLs other devices can open (empty when the server listens on loopback only). */
   shareableBaseUrls: () => string[];
 }
+
+const deviceSchema = objectOf({
+  id: { type: 'string' },
+  name: { type: 'string', description: 'From its User-Agent, e.g. "Firefox on Android"' },
+  createdAt: { type: 'string', format: 'date-time' },
+  lastSeenAt: { type: 'string', format: 'date-time' },
+  lastAddress: { type: 'string' },
+});
+const html = { type: 'string', description: 'A short HTML page' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
@@ -25,7 +36,15 @@ export function registerAccessRoutes(app: FastifyInstance, { access, shareableBa
   // checker, a preview bot) must never spend the code meant for a person.
   app.get<{ Querystring: { code?: string } }>(
     PAIR_PATH,
-    { exposeHeadRoute: false, schema: { querystring: { type: 'object', properties: { code: { type: 'string', maxLength: 256 } } } } },
+    {
+      exposeHeadRoute: false,
+      schema: {
+        summary: 'Pair this browser with a one-time code (device cookie), then go to /',
+        tags: ['access'],
+        querystring: { type: 'object', properties: { code: { type: 'string', maxLength: 256 } } },
+        response: { 303: html, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       const outcome = await access.redeemPairingCode(accessRequestOf(request), request.query.code);
       if (!outcome.ok) return refuse(request, reply, outcome.refusal);
@@ -36,12 +55,13 @@ export function registerAccessRoutes(app: FastifyInstance, { access, shareableBa
     },
   );
 
-  app.get('/api/devices', (request, reply) => {
+  const owner = { tags: ['access'], security: [{ bearer: [] }] };
+  app.get('/api/devices', { schema: { ...owner, summary: 'Paired devices (owner only)', response: { 200: objectOf({ items: { type: 'array', items: deviceSchema } }), ...ERROR_RESPONSES } } }, (request, reply) => {
     if (!isOwner(request)) return ownerOnly(request, reply);
     return { items: access.devices.list() };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/devices/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/devices/:id', { schema: { ...owner, summary: 'Revoke a paired device (owner only)', params: idParams, response: { 200: objectOf({ id: { type: 'string' }, revoked: { type: 'boolean' } }), ...ERROR_RESPONSES } } }, async (request, reply) => {
     if (!isOwner(request)) return ownerOnly(request, reply);
     const { found, saved } = await access.devices.revoke(request.params.id);
     if (!found) return sendError(reply, 'NOT_FOUND', `No paired device with id ${request.params.id}`);
@@ -53,7 +73,14 @@ export function registerAccessRoutes(app: FastifyInstance, { access, shareableBa
     return { id: request.params.id, revoked: true };
   });
 
-  app.get('/api/pairing', async (request, reply) => {
+  const pairingSchema = objectOf({
+    lanReachable: { type: 'boolean', description: 'False when the server listens on loopback only' },
+    url: nullableString,
+    urls: { type: 'array', items: { type: 'string' } },
+    qrCode: { ...nullableString, description: 'SVG data URL of the first pairing URL' },
+    pairedDevices: { type: 'integer' },
+  });
+  app.get('/api/pairing', { schema: { ...owner, summary: 'The current pairing URL(s) and QR code (owner only)', response: { 200: pairingSchema, ...ERROR_RESPONSES } } }, async (request, reply) => {
     if (!isOwner(request)) return ownerOnly(request, reply);
     const urls = shareableBaseUrls().map((base) => pairingUrl(base, access.pairing.current));
     return {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TaskEngine } from '../../engine/task-engine.js';
+import type { RouteCatalog } from '../route-catalog.js';
+import { objectOf } from '../schemas/shared-schemas.js';
 import type { SocketHub } from '../socket-hub.js';
 
 /** Name reported by the health endpoints. */
@@ -12,11 +14,41 @@ export interface InfoRouteContext {
   version: string;
   /** When the UI is mounted, browsers asking `GET /` for HTML get the page instead of JSON. */
   serveUi: ((request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => void) | undefined;
+  /** The registered routes, listed by `GET /`. */
+  catalog: RouteCatalog;
 }
 
+const timestamp = { type: 'string', format: 'date-time' } as const;
+const healthy = { type: 'string', enum: ['Healthy', 'Degraded'], description: "The original's `Healthy`; `Degraded` (addition) while the task database cannot be written" } as const;
+
+/** Adds the optional `storage` field a `Degraded` answer carries. */
+function withStorage(schema: Record<string, unknown>): Record<string, unknown> {
+  return { ...schema, properties: { ...(schema['properties'] as object), storage: { type: 'string', description: 'Addition: why the task database cannot be written' } } };
+}
+
+const INFO_SCHEMA = objectOf(
+  {
+    message: { type: 'string' },
+    version: { type: 'string' },
+    timestamp,
+    endpoints: {
+      type: 'object',
+      description: "The original's four endpoints, plus the API description's",
+      properties: { health: { type: 'string' }, taskStart: { type: 'string' }, taskStatus: { type: 'string' }, webSocket: { type: 'string' }, openApi: { type: 'string' }, docs: { type: 'string' } },
+      required: ['health', 'taskStart', 'taskStatus', 'webSocket'],
+    },
+    routes: {
+      type: 'array',
+      description: 'Addition: every endpoint the server answers, from its registered routes',
+      items: { type: 'object', properties: { method: { type: 'string' }, path: { type: 'string' }, summary: { type: 'string' } }, required: ['method', 'path'] },
+    },
+  },
+  'API information',
+);
+
 /** `GET /`, `/health`, `/api/task/status`, `/api/task/health`, exactly as the original shaped them. */
-export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version, serveUi }: InfoRouteContext): void {
-  app.get('/', (request, reply) => {
+export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version, serveUi, catalog }: InfoRouteContext): void {
+  app.get('/', { schema: { summary: 'API information and every endpoint', tags: ['info'], response: { 200: INFO_SCHEMA } } }, (request, reply) => {
     // One origin serves both the API and the page: browsers navigating here ask for HTML and get
     // the UI, while API clients (Accept: */* or application/json) keep the original's JSON.
     if (serveUi && prefersHtml(request.headers.accept)) return serveUi(request, reply);
@@ -24,7 +56,8 @@ export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version,
       message: 'Background Task Monitor API',
       version,
       timestamp: new Date().toISOString(),
-      endpoints: { health: '/health', taskStart: '/api/task/start', taskStatus: '/api/task/status', webSocket: '/ws' },
+      endpoints: { health: '/health', taskStart: '/api/task/start', taskStatus: '/api/task/status', webSocket: '/ws', openApi: '/openapi.json', docs: '/docs' },
+      routes: catalog.endpoints(),
     };
   });
 
@@ -35,22 +68,32 @@ export function registerInfoRoutes(app: FastifyInstance, { engine, hub, version,
     return failure === undefined ? { status: 'Healthy' } : { status: 'Degraded', storage: `task database writes fail: ${failure}` };
   };
 
-  app.get('/health', () => ({
+  app.get('/health', { schema: { summary: 'Health, with the number of open WebSockets', tags: ['info'], response: { 200: withStorage(objectOf({ status: healthy, timestamp, activeConnections: { type: 'integer' }, service: { type: 'string' } })) } } }, () => ({
     ...health(),
     timestamp: new Date().toISOString(),
     activeConnections: hub.size,
     service: SERVICE_NAME,
   }));
 
-  app.get('/api/task/status', () => ({
+  app.get(
+    '/api/task/status',
+    {
+      schema: {
+        summary: 'Task service status',
+        tags: ['info'],
+        response: { 200: withStorage(objectOf({ message: { type: 'string' }, timestamp, activeWebSocketConnections: { type: 'integer' }, queuedTasks: { type: 'integer' }, status: healthy })) },
+      },
+    },
+    () => ({
     message: 'Task service is running',
     timestamp: new Date().toISOString(),
     activeWebSocketConnections: hub.size,
     queuedTasks: engine.queuedCount,
     ...health(),
-  }));
+    }),
+  );
 
-  app.get('/api/task/health', () => ({ ...health(), timestamp: new Date().toISOString(), service: SERVICE_NAME }));
+  app.get('/api/task/health', { schema: { summary: 'Health (the original client calls this one)', tags: ['info'], response: { 200: withStorage(objectOf({ status: healthy, timestamp, service: { type: 'string' } })) } } }, () => ({ ...health(), timestamp: new Date().toISOString(), service: SERVICE_NAME }));
 }
 
 /** True when the Accept header names text/html explicitly (browsers' navigations do). */

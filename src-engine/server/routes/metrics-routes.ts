@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TaskMetrics } from '../../metrics/task-metrics.js';
 import { isOwner } from '../access/request-principal.js';
 import { sendError } from '../error-catalog.js';
+import { ERROR_RESPONSES } from '../schemas/shared-schemas.js';
 
 /** Path of the Prometheus endpoint. */
 export const METRICS_PATH = '/metrics';
@@ -25,8 +26,10 @@ export function registerMetricsRoutes(app: FastifyInstance, { metrics, public: o
       schema: {
         summary: 'Prometheus metrics (text exposition format)',
         tags: ['observability'],
+        security: [{ bearer: [] }],
         response: {
           200: { description: 'Prometheus text format 0.0.4', type: 'string' },
+          ...ERROR_RESPONSES,
         },
       },
     },

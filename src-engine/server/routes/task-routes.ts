@@ -11,6 +11,7 @@ import { isOwner } from '../access/request-principal.js';
 import { parseTaskFilter, scopeFilterProperties } from './task-filter-query.js';
 import { MAX_DELAY_MS, resolveStartTime } from '../../schedules/start-time.js';
 import { startTarget } from './job-routes.js';
+import { ERROR_RESPONSES, objectOf, ref } from '../schemas/shared-schemas.js';
 
 /** Longest task name accepted. */
 export const MAX_NAME_LENGTH = 200;
@@ -58,8 +59,31 @@ const clearQuerySchema = {
   properties: { ...sessionQuery, state: { type: 'string', enum: FINAL_STATES } },
 } as const;
 
+const taskAnswer = { 200: ref('TaskDto'), ...ERROR_RESPONSES } as const;
+
+const startResponses = {
+  200: objectOf(
+    {
+      taskId: { type: 'string' },
+      message: { type: 'string' },
+      status: { type: 'string', enum: ['Queued'] },
+      timestamp: { type: 'string', format: 'date-time' },
+      clientId: { type: 'string', description: 'Addition: the session that owns the task' },
+    },
+    'The task was queued',
+  ),
+  ...ERROR_RESPONSES,
+} as const;
+
+const listResponses = {
+  200: objectOf({ items: { type: 'array', items: ref('TaskDto') }, total: { type: 'integer', description: 'Matches before paging' }, counts: ref('TaskCounts') }, 'Tasks, newest first'),
+  ...ERROR_RESPONSES,
+} as const;
+
+const clearResponses = { 200: objectOf({ deleted: { type: 'integer' } }), ...ERROR_RESPONSES } as const;
+
 const idParamsSchema = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
-const idSchema = { params: idParamsSchema, querystring: { type: 'object', properties: sessionQuery } } as const;
+const idSchema = { params: idParamsSchema, querystring: { type: 'object', properties: sessionQuery }, response: taskAnswer, tags: ['tasks'] } as const;
 
 interface ListQuery {
   clientId?: string;
@@ -82,7 +106,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientI
  * X-Client-Id header); another session's task is reported as missing, never as forbidden.
  */
 export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): void {
-  app.post<{ Body: StartTaskRequest }>('/api/task/start', { schema: { body: startBodySchema } }, async (request, reply) => {
+  app.post<{ Body: StartTaskRequest }>('/api/task/start', { schema: { summary: 'Queue a task (the original endpoint)', tags: ['tasks'], body: startBodySchema, response: startResponses } }, async (request, reply) => {
     const body = request.body;
     if (typeof body.name !== 'string' || body.name.trim() === '') {
       return sendError(reply, 'TASK_NAME_REQUIRED', 'Task name is required', { taskId: '' });
@@ -117,7 +141,7 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     return response;
   });
 
-  app.get<{ Querystring: ListQuery }>('/api/tasks', { schema: { querystring: listQuerySchema } }, (request, reply) => {
+  app.get<{ Querystring: ListQuery }>('/api/tasks', { schema: { summary: "The caller's session's tasks (every session's with all=1: owner only)", tags: ['tasks'], querystring: listQuerySchema, response: listResponses } }, (request, reply) => {
     const all = request.query.all !== undefined;
     if (all && !isOwner(request)) return sendError(reply, 'OWNER_ONLY', 'Only the owner (on this machine, or with the API token) may list every session');
     const clientId = all ? request.query.clientId : sessionFromRequest(request.query.clientId, request.headers);
@@ -130,22 +154,22 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
     return { items: page.items.map(toTaskDto), total: page.total, counts: page.counts };
   });
 
-  app.delete<{ Querystring: { clientId?: string; state?: TaskState } }>('/api/tasks', { schema: { querystring: clearQuerySchema } }, async (request, reply) => {
+  app.delete<{ Querystring: { clientId?: string; state?: TaskState } }>('/api/tasks', { schema: { summary: "Forget the session's finished tasks", tags: ['tasks'], querystring: clearQuerySchema, response: clearResponses } }, async (request, reply) => {
     const clientId = sessionFromRequest(request.query.clientId, request.headers);
     if (!clientId) return sessionRequired(reply);
     const deleted = await engine.clearFinished(clientId, request.query.state ? [request.query.state] : undefined);
     return { deleted };
   });
 
-  app.get('/api/tasks/:id', { schema: idSchema }, (request: IdRequest, reply) => {
+  app.get('/api/tasks/:id', { schema: { ...idSchema, summary: 'One task of the caller\'s session' } }, (request: IdRequest, reply) => {
     const task = ownTask(engine, request);
     if (!task) return taskNotFound(reply, request.params.id);
     return toTaskDto(task);
   });
 
-  app.post('/api/tasks/:id/cancel', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.cancel(id)));
-  app.post('/api/tasks/:id/retry', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.retry(id)));
-  app.delete('/api/tasks/:id', { schema: idSchema }, (request: IdRequest, reply) => control(request, reply, (id) => engine.delete(id)));
+  app.post('/api/tasks/:id/cancel', { schema: { ...idSchema, summary: 'Cancel a queued or running task' } }, (request: IdRequest, reply) => control(request, reply, (id) => engine.cancel(id)));
+  app.post('/api/tasks/:id/retry', { schema: { ...idSchema, summary: 'Run a failed or cancelled task again' } }, (request: IdRequest, reply) => control(request, reply, (id) => engine.retry(id)));
+  app.delete('/api/tasks/:id', { schema: { ...idSchema, summary: 'Forget a finished task' } }, (request: IdRequest, reply) => control(request, reply, (id) => engine.delete(id)));
 
   async function control(request: IdRequest, reply: FastifyReply, act: (id: string) => Promise<ControlResult>): Promise<unknown> {
     const task = ownTask(engine, request);

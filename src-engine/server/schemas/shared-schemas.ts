@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOG } from '../error-catalog.js';
+
+/**
+ * JSON schemas shared by routes, registered once per app with {@link addSharedSchemas} and
+ * referenced as `{ $ref: 'TaskDto#' }` (see {@link ref}). They do two jobs: fastify serialises
+ * answers through them (fast-json-stringify: faster than JSON.stringify, and it drops any field a
+ * schema does not declare, so a new field of an answer must be declared here too), and
+ * @fastify/swagger turns them into the OpenAPI document at `/openapi.json`.
+ */
+
+const TASK_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+const isoTime = { type: 'string', format: 'date-time' } as const;
+const nullableIso = { type: ['string', 'null'], format: 'date-time' } as const;
+
+/** A task on the wire (src-engine/protocol/messages.ts `TaskDto`). */
+export const TASK_DTO_SCHEMA = {
+  $id: 'TaskDto',
+  type: 'object',
+  description: 'A task. The first ten fields are the original service\'s; the rest are additions.',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string', description: 'Queued, Running, Processing step i/10, Completed, Failed, Cancelled' },
+    progress: { type: 'number', minimum: 0, maximum: 100 },
+    result: { type: ['string', 'null'] },
+    error: { type: ['string', 'null'] },
+    createdAt: isoTime,
+    startedAt: nullableIso,
+    completedAt: nullableIso,
+    clientId: { type: 'string', description: 'The session that owns the task' },
+    state: { type: 'string', enum: TASK_STATES },
+    kind: { type: 'string' },
+    parameters: { type: 'object', additionalProperties: true },
+    duration: { type: ['number', 'null'], description: 'Requested duration in ms, for kinds that have one' },
+    attempt: { type: 'integer' },
+    maxAttempts: { type: 'integer' },
+    priority: { type: 'integer' },
+    retryAt: nullableIso,
+  },
+  required: ['id', 'name', 'status', 'progress', 'result', 'error', 'createdAt', 'startedAt', 'completedAt', 'clientId', 'state', 'kind', 'parameters', 'duration', 'attempt', 'maxAttempts', 'priority', 'retryAt'],
+} as const;
+
+/** Tasks per state. */
+export const TASK_COUNTS_SCHEMA = {
+  $id: 'TaskCounts',
+  type: 'object',
+  properties: Object.fromEntries(TASK_STATES.map((state) => [state, { type: 'integer' }])),
+  required: [...TASK_STATES],
+} as const;
+
+/** Every error answer (src-engine/server/error-catalog.ts). */
+export const ERROR_BODY_SCHEMA = {
+  $id: 'ErrorBody',
+  type: 'object',
+  description: 'The original\'s error shape plus a stable code',
+  properties: {
+    code: { type: 'string', enum: Object.keys(ERROR_CATALOG) },
+    message: { type: 'string' },
+    status: { type: 'string', enum: ['Error'] },
+    timestamp: isoTime,
+    taskId: { type: 'string', description: 'Only on POST /api/task/start, always ""' },
+  },
+  required: ['code', 'message', 'status', 'timestamp'],
+} as const;
+
+/** Every shared schema, in registration order. */
+export const SHARED_SCHEMAS = [TASK_DTO_SCHEMA, TASK_COUNTS_SCHEMA, ERROR_BODY_SCHEMA] as const;
+
+/** Registers the shared schemas on an app (before any route refers to them). */
+export function addSharedSchemas(app: FastifyInstance): void {
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+}
+
+/** A reference to a shared schema, by its `$id`. */
+export function ref(id: (typeof SHARED_SCHEMAS)[number]['$id']): { $ref: string } {
+  return { $ref: `${id}#` };
+}
+
+/** Error answers of any 4xx/5xx status: spread into a route's `response`. */
+export const ERROR_RESPONSES = { '4xx': ref('ErrorBody'), '5xx': ref('ErrorBody') } as const;
+
+/** A JSON object answer with the given properties, all required. */
+export function objectOf(properties: Record<string, unknown>, description?: string): Record<string, unknown> {
+  return { type: 'object', ...(description ? { description } : {}), properties, required: Object.keys(properties) };
+}
