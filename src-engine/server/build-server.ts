@@ -13,6 +13,8 @@ import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { registerBulkRoutes } from './routes/bulk-routes.js';
 import { OwnerFeed, refuseAllScope } from './owner-feed.js';
+import { registerTaskDetailRoutes } from './routes/task-detail-routes.js';
+import { TaskHistory } from './task-history.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -74,6 +76,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   });
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const ownerFeed = new OwnerFeed(engine, hub, 200);
+  const history = new TaskHistory(engine);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits });
@@ -102,6 +105,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
   registerBulkRoutes(app, engine);
+  registerTaskDetailRoutes(app, engine, history);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -127,6 +131,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.addHook('preClose', async () => {
     unbridge();
     ownerFeed.close();
+    history.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();
