@@ -30,6 +30,8 @@ import { registerScheduleRoutes } from './routes/schedule-routes.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import { OwnerSockets } from './owner-sockets.js';
 import { bridgeSchedulesToOwner } from './schedule-bridge.js';
+import { registerTaskDetailRoutes } from './routes/task-detail-routes.js';
+import { TaskHistory } from './task-history.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -113,6 +115,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   // Owner-only news (schedules, queue control) goes to the sockets admitted as the owner.
   const owners = new OwnerSockets();
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
+  const history = new TaskHistory(engine);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   let upgradeGuard: UpgradeGuard | undefined;
@@ -154,6 +157,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       registerTaskRoutes(app, engine);
       registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
       registerBulkRoutes(app, engine);
+      registerTaskDetailRoutes(app, engine, history);
       registerJobRoutes(app, engine, options.jobs);
       registerLogRoutes(app, engine);
       if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
@@ -188,6 +192,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     ownerFeed.close();
     logFeed.close();
     unbridgeSchedules();
+    history.close();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

@@ -183,3 +183,24 @@ describe('WebSocket /ws?scope=all', () => {
   });
 });
 
+
+describe('GET /api/tasks/:id/history', () => {
+  it('answers the task and its state changes to its session and to the owner; 404 to a foreign session or device', async () => {
+    const server = await launch();
+    const id = await start(server, 'story-session', 'Story', { parameters: { failAtStep: 1 } });
+    await until(() => server.engine.get(id)?.state === 'failed', 'the task fails');
+    const own = await getJson(`${server.url}/api/tasks/${id}/history?clientId=story-session`);
+    expect(own.status).toBe(200);
+    expect(own.body.task).toMatchObject({ id, name: 'Story', state: 'failed' });
+    expect(own.body.history.map((e: { state: string }) => e.state)).toEqual(['queued', 'running', 'failed']);
+    expect(own.body.complete).toBe(true);
+    // The owner (loopback, no session) sees any task.
+    expect((await getJson(`${server.url}/api/tasks/${id}/history`)).status).toBe(200);
+    const cookie = await pairedCookie(server);
+    const foreign = await getJson(`${server.url}/api/tasks/${id}/history?clientId=device-session`, { cookie });
+    expect(foreign).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    const theirs = await getJson(`${server.url}/api/tasks/${id}/history?clientId=story-session`, { cookie });
+    expect(theirs.status).toBe(200); // session ids are capabilities (docs/security.md)
+    expect((await getJson(`${server.url}/api/tasks/nope/history`)).status).toBe(404);
+  });
+});

@@ -9,11 +9,16 @@ import { admit, resumePoint, START, type StreamPosition } from './connection/mes
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
-import { filterTasks, isFiltering, NO_FILTER, type TaskFilter } from './tasks/task-filter.js';
+import { filterTasks, isFiltering, NO_FILTER, sameFilter, type TaskFilter } from './tasks/task-filter.js';
+import type { ListScope } from './tasks/list-view.js';
 import { describeTransition, placeholderTask, type TaskCounts } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
 import {
+  bulkTasks,
   clearFinishedTasks,
+  type BulkAction,
+  type BulkOutcome,
+  type BulkTarget,
   controlTask,
   deleteTask,
   fetchActiveConnections,
@@ -35,6 +40,8 @@ export interface MonitorInit {
   counts?: TaskCounts | null;
   /** The filter the page's URL asks for. */
   filter: TaskFilter;
+  /** The session's tasks, or every session's (the owner's "All tasks" view). */
+  scope?: ListScope;
   serverTime: string;
 }
 
@@ -52,6 +59,8 @@ const HEALTH_INTERVAL_MS = 5000;
 /** The page's state and actions. Construct anywhere; {@link start} only in the browser. */
 export class Monitor {
   readonly sessionId: string;
+  /** Whether the page shows every session's tasks (the owner's "All tasks"), not only its own. */
+  readonly allSessions: boolean;
   readonly clock: ServerClock;
   readonly tasks: TaskStore;
   readonly log = new EventLog();
@@ -85,11 +94,12 @@ export class Monitor {
   constructor(init: MonitorInit) {
     this.#init = init;
     this.sessionId = init.sessionId;
+    this.allSessions = init.scope === 'all';
     this.clock = new ServerClock(init.serverTime);
     this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read(), init.counts ?? undefined);
     this.filter = init.filter;
     this.connection = new LiveConnection({
-      url: () => socketUrl(location, this.sessionId, resumePoint(this.#position)),
+      url: () => socketUrl(location, this.sessionId, resumePoint(this.#position), this.allSessions),
       onMessage: (message) => this.#handle(message),
       onLog: (level, text) => this.log.add(level, text),
       onChange: () => void this.refreshHealth(),
@@ -142,7 +152,7 @@ export class Monitor {
    * the matching ones, after a short pause in typing.
    */
   setFilter(filter: TaskFilter): void {
-    if (filter.state === this.filter.state && filter.q === this.filter.q) return;
+    if (sameFilter(filter, this.filter) && filter.q === this.filter.q) return;
     this.filter = filter;
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
@@ -158,7 +168,7 @@ export class Monitor {
 
   async #searchOlder(filter: TaskFilter, generation: number): Promise<void> {
     try {
-      const page = await listTasks(fetch, this.sessionId, { state: filter.state, q: filter.q, limit: SEARCH_LIMIT });
+      const page = await listTasks(fetch, this.sessionId, { ...filter, all: this.allSessions, limit: SEARCH_LIMIT });
       this.tasks.addLoaded(page.items);
     } catch (error) {
       this.log.add('warn', `Could not search older tasks: ${error instanceof Error ? error.message : String(error)}`);
@@ -198,7 +208,8 @@ export class Monitor {
     // Logged before the request: its effect (e.g. "cancelled") arrives on the socket, usually
     // before the HTTP answer, and must read after the request in the log.
     this.log.add('info', `${action === 'cancel' ? 'Cancel' : 'Retry'} requested for "${task.name}"`);
-    const outcome = await controlTask(fetch, task.id, action, this.sessionId);
+    // A task of another session (the owner's "All tasks") is addressed in its own session.
+    const outcome = await controlTask(fetch, task.id, action, task.clientId || this.sessionId);
     if (!outcome.ok) {
       this.log.add('error', `Could not ${action} "${task.name}": ${outcome.message}`);
       return outcome.message;
@@ -212,7 +223,7 @@ export class Monitor {
    * is down. Returns an error message, or null on success.
    */
   async deleteTask(task: TaskDto): Promise<string | null> {
-    const outcome = await deleteTask(fetch, task.id, this.sessionId);
+    const outcome = await deleteTask(fetch, task.id, task.clientId || this.sessionId);
     if (!outcome.ok) {
       this.log.add('error', `Could not delete "${task.name}": ${outcome.message}`);
       return outcome.message;
@@ -242,6 +253,35 @@ export class Monitor {
     return null;
   }
 
+  /**
+   * The owner's bulk action on some tasks (by id) or on every task matching a filter, of any
+   * session. The changes arrive live (the all-tasks feed); deleted ids leave the list at once.
+   */
+  async bulk(action: BulkAction, target: BulkTarget): Promise<BulkOutcome> {
+    const outcome = await bulkTasks(fetch, action, target);
+    if (!outcome.ok) {
+      this.log.add('error', `Could not ${action} the tasks: ${outcome.message}`);
+      return outcome;
+    }
+    if (action === 'delete' && 'ids' in target) {
+      const failed = new Set(outcome.failed.map((failure) => failure.id));
+      this.tasks.remove(target.ids.filter((id) => !failed.has(id)));
+    }
+    const verb = action === 'cancel' ? 'Cancelled' : action === 'retry' ? 'Retried' : 'Deleted';
+    const refused = outcome.failed.length === 0 ? '' : `; ${outcome.failed.length} refused (${outcome.failed[0]!.message})`;
+    this.log.add(outcome.failed.length === 0 ? 'success' : 'warn', `${verb} ${outcome.succeeded} of ${outcome.matched} task${outcome.matched === 1 ? '' : 's'}${refused}`);
+    return outcome;
+  }
+
+  /** How many tasks of every session match a filter, on the server (for a bulk action's confirmation). */
+  async countMatching(filter: TaskFilter): Promise<number | null> {
+    try {
+      return (await listTasks(fetch, this.sessionId, { ...filter, all: true, limit: 0 })).total;
+    } catch {
+      return null;
+    }
+  }
+
   /** Sends a ping; the round trip shows when the pong arrives. */
   ping(): void {
     if (this.connection.ping()) this.log.add('info', 'Ping sent');
@@ -255,7 +295,7 @@ export class Monitor {
     if (this.#countsInFlight) return;
     this.#countsInFlight = true;
     try {
-      const page = await listTasks(fetch, this.sessionId, { limit: 0 });
+      const page = await listTasks(fetch, this.sessionId, { limit: 0, all: this.allSessions });
       if (page.counts) this.tasks.setServerCounts(page.counts);
     } catch {
       // the next change or snapshot tries again

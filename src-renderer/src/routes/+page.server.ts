@@ -3,7 +3,7 @@ import type { TaskDto } from '$lib/protocol.js';
 import { CLEARED_COOKIE } from '$lib/session/session-id.js';
 import { isFiltering, readFilter } from '$lib/tasks/task-filter.js';
 import { addMissing, sortNewestFirst, type TaskCounts } from '$lib/tasks/task-list.js';
-import { readView } from '$lib/tasks/list-view.js';
+import { readScope, readView, type ListScope } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
 
 /** How many of the session's tasks the first HTML holds (its newest). */
@@ -23,13 +23,17 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   let total = 0;
   let counts: TaskCounts | null = null;
   let loadError: string | null = null;
+  // The owner (this machine, or the API token) may see every session; the API says who is.
+  const isOwner = await ownerCheck(fetch);
+  const scope: ListScope = isOwner ? readScope(url.searchParams) : 'mine';
+  const all = scope === 'all';
   try {
-    const page = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT });
+    const page = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT, all });
     tasks = [...sortNewestFirst(page.items)];
     total = page.total;
     counts = page.counts;
     if (isFiltering(filter) && total > tasks.length) {
-      const matching = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT, state: filter.state, q: filter.q });
+      const matching = await listTasks(fetch, locals.sessionId, { ...filter, limit: TASK_LIMIT, all });
       tasks = [...addMissing(tasks, matching.items)];
     }
   } catch (error) {
@@ -43,7 +47,19 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
     counts,
     filter,
     view: readView(url.searchParams),
+    scope,
+    isOwner,
     loadError,
     serverTime: new Date().toISOString(),
   };
 };
+
+/** Whether the browser is the owner: only the owner may list every session (`all=1`). */
+async function ownerCheck(fetchFn: typeof fetch): Promise<boolean> {
+  try {
+    const response = await fetchFn('/api/tasks?all=1&limit=0', { headers: { Accept: 'application/json' } });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -9,11 +9,13 @@ export interface ResumePoint {
 /**
  * The WebSocket URL for a session, derived from the page location (`ws:` for `http:`, `wss:`
  * for `https:`). With a resume point the server replays exactly the missed messages (or sends a
- * fresh snapshot when it cannot).
+ * fresh snapshot when it cannot). `allSessions` asks for every session's tasks (the owner only).
  */
-export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, sessionId: string, resume: ResumePoint | null = null): string {
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, sessionId: string, resume: ResumePoint | null = null, allSessions = false): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = new URLSearchParams({ sessionId });
+  // The owner's "All tasks" view: every session's messages (refused to anyone else).
+  if (allSessions) query.set('scope', 'all');
   if (resume) {
     query.set('lastSeq', String(resume.lastSeq));
     query.set('epoch', resume.epoch);

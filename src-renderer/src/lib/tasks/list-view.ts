@@ -19,3 +19,11 @@ export function withView(url: URL, view: ListView): URL {
   else next.searchParams.delete('view');
   return next;
 }
+
+/** Whose tasks the list shows: the browser's session, or every session's (the owner only). */
+export type ListScope = 'mine' | 'all';
+
+/** The scope a URL asks for (`?scope=all`); anything else is the session's own. */
+export function readScope(params: URLSearchParams): ListScope {
+  return params.get('scope') === 'all' ? 'all' : 'mine';
+}

@@ -90,3 +90,22 @@ describe('describeFilter', () => {
     expect(describeFilter({ state: 'running', q: '' })).toBe('running tasks');
   });
 });
+
+describe('the owner’s filters: kind, session, creation time', () => {
+  it('round-trips through the URL and drops malformed times', () => {
+    const filter = readFilter(new URLSearchParams('state=failed&kind=resize&session=abc&after=2026-12-01T10:00&before=tomorrow'));
+    expect(filter).toEqual({ state: 'failed', q: '', kind: 'resize', session: 'abc', after: '2026-12-01T10:00' });
+    expect(withFilter(new URL('http://x/?scope=all'), filter).search).toBe('?scope=all&state=failed&kind=resize&session=abc&after=2026-12-01T10%3A00');
+    expect(isFiltering({ state: null, q: '', kind: 'resize' })).toBe(true);
+  });
+
+  it('matches kind and session exactly and the time range in UTC, after inclusive, before exclusive', () => {
+    const t = task({ id: 'a', kind: 'resize', clientId: 's1', createdAt: '2026-12-01T10:00:00.000Z' });
+    expect(matchesFilter(t, { state: null, q: '', kind: 'resize', session: 's1' })).toBe(true);
+    expect(matchesFilter(t, { state: null, q: '', kind: 'demo' })).toBe(false);
+    expect(matchesFilter(t, { state: null, q: '', session: 's2' })).toBe(false);
+    expect(matchesFilter(t, { state: null, q: '', after: '2026-12-01T10:00' })).toBe(true);
+    expect(matchesFilter(t, { state: null, q: '', before: '2026-12-01T10:00' })).toBe(false);
+    expect(matchesFilter(t, { state: null, q: '', after: '2026-12-01T09:00', before: '2026-12-01T10:01' })).toBe(true);
+  });
+});

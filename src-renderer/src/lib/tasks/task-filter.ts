@@ -12,10 +12,40 @@ export const FILTER_STATES: readonly TaskState[] = ['scheduled', 'queued', 'runn
 /** Longest search text kept (the list API refuses longer ones). */
 export const MAX_QUERY_LENGTH = 200;
 
-/** What the list shows: one state or all (`null`), and the names containing `q` (`''`: any). */
+/**
+ * What the list shows: one state or all (`null`), and the names containing `q` (`''`: any). The
+ * owner's "All tasks" view adds a kind (jobs are kinds named by job id), a session (client id)
+ * and a creation time range, `after` (inclusive) to `before` (exclusive), as `YYYY-MM-DDTHH:MM`
+ * in UTC (what a datetime-local input gives, read as UTC so the server renders the same).
+ */
 export interface TaskFilter {
   state: TaskState | null;
   q: string;
+  kind?: string;
+  session?: string;
+  after?: string;
+  before?: string;
+}
+
+/** The owner's extra filters, in URL order. */
+export const SCOPE_FILTER_KEYS = ['kind', 'session', 'after', 'before'] as const;
+type ScopeKey = (typeof SCOPE_FILTER_KEYS)[number];
+
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+/** Epoch ms of a filter time (`YYYY-MM-DDTHH:MM[:SS]`, UTC), or null when blank or malformed. */
+export function filterTime(value: string | undefined): number | null {
+  if (!value || !LOCAL_TIME.test(value)) return null;
+  const ms = Date.parse(`${value}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A scope filter's value as kept: trimmed text, a well-formed time, else absent. */
+function scopeValue(key: ScopeKey, raw: string | null | undefined): string | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value.length > 128) return undefined;
+  if ((key === 'after' || key === 'before') && filterTime(value) === null) return undefined;
+  return value;
 }
 
 /** Everything shown. */
@@ -35,14 +65,21 @@ function needle(q: string): string {
 
 /** Whether the filter narrows anything. */
 export function isFiltering(filter: TaskFilter): boolean {
-  return filter.state !== null || needle(filter.q) !== '';
+  return filter.state !== null || needle(filter.q) !== '' || SCOPE_FILTER_KEYS.some((key) => scopeValue(key, filter[key]) !== undefined);
 }
 
 /** Whether one task passes the filter. */
 export function matchesFilter(task: TaskDto, filter: TaskFilter): boolean {
   if (filter.state !== null && task.state !== filter.state) return false;
   const n = needle(filter.q);
-  return n === '' || task.name.toLowerCase().includes(n);
+  if (n !== '' && !task.name.toLowerCase().includes(n)) return false;
+  if (filter.kind && task.kind !== filter.kind.trim()) return false;
+  if (filter.session && task.clientId !== filter.session.trim()) return false;
+  const after = filterTime(filter.after);
+  const before = filterTime(filter.before);
+  if (after === null && before === null) return true;
+  const created = Date.parse(task.createdAt);
+  return (after === null || created >= after) && (before === null || created < before);
 }
 
 /** The tasks that pass the filter, in list order; `list` itself when nothing is filtered. */
@@ -58,7 +95,12 @@ export function filterTasks(list: TaskList, filter: TaskFilter): TaskList {
 export function readFilter(params: URLSearchParams): TaskFilter {
   const state = params.get('state');
   const q = params.get('q') ?? '';
-  return { state: isFilterState(state) ? state : null, q: q.trim() === '' ? '' : q.slice(0, MAX_QUERY_LENGTH) };
+  const filter: TaskFilter = { state: isFilterState(state) ? state : null, q: q.trim() === '' ? '' : q.slice(0, MAX_QUERY_LENGTH) };
+  for (const key of SCOPE_FILTER_KEYS) {
+    const value = scopeValue(key, params.get(key));
+    if (value !== undefined) filter[key] = value;
+  }
+  return filter;
 }
 
 /**
@@ -72,12 +114,17 @@ export function withFilter(url: URL, filter: TaskFilter): URL {
   const q = filter.q.trim() === '' ? '' : filter.q.slice(0, MAX_QUERY_LENGTH);
   if (q !== '') next.searchParams.set('q', q);
   else next.searchParams.delete('q');
+  for (const key of SCOPE_FILTER_KEYS) {
+    const value = scopeValue(key, filter[key]);
+    if (value !== undefined) next.searchParams.set(key, value);
+    else next.searchParams.delete(key);
+  }
   return next;
 }
 
 /** Whether two filters show the same tasks. */
 export function sameFilter(a: TaskFilter, b: TaskFilter): boolean {
-  return a.state === b.state && needle(a.q) === needle(b.q);
+  return a.state === b.state && needle(a.q) === needle(b.q) && SCOPE_FILTER_KEYS.every((key) => scopeValue(key, a[key]) === scopeValue(key, b[key]));
 }
 
 /** How many tasks "all" or a given state stands for, for the filter's labels. */
@@ -102,5 +149,10 @@ export function listSummary(input: { shown: number; loaded: number; total: numbe
 export function describeFilter(filter: TaskFilter): string {
   const what = filter.state === null ? 'tasks' : `${filter.state} tasks`;
   const q = filter.q.trim();
-  return q === '' ? what : `${what} with “${q}” in the name`;
+  const parts = [q === '' ? what : `${what} with “${q}” in the name`];
+  if (filter.kind) parts.push(`of kind “${filter.kind}”`);
+  if (filter.session) parts.push(`of session ${filter.session}`);
+  if (filter.after) parts.push(`created from ${filter.after} UTC`);
+  if (filter.before) parts.push(`created before ${filter.before} UTC`);
+  return parts.join(' ');
 }

@@ -60,16 +60,59 @@ export interface ListQuery {
   state?: TaskState | null;
   /** Name contains this (case-insensitive); blank means any. */
   q?: string;
+  /** Every session's tasks (`all=1`, the owner only) instead of the session's. */
+  all?: boolean;
+  /** The owner's filters (see `TaskFilter`): kind, a session (with `all`), creation time range (UTC). */
+  kind?: string | undefined;
+  session?: string | undefined;
+  after?: string | undefined;
+  before?: string | undefined;
 }
 
-/** The `GET /api/tasks` URL for a session and query. */
+/** The `GET /api/tasks` URL for a session (or, with `all`, every session) and query. */
 export function listUrl(clientId: string, query: ListQuery = {}): string {
-  const params = new URLSearchParams({ clientId, limit: String(query.limit ?? 200) });
+  const params = new URLSearchParams();
+  if (query.all) {
+    params.set('all', '1');
+    if (query.session) params.set('clientId', query.session);
+  } else params.set('clientId', clientId);
+  params.set('limit', String(query.limit ?? 200));
   if (query.offset) params.set('offset', String(query.offset));
   if (query.state) params.set('state', query.state);
   const q = query.q?.trim() ?? '';
   if (q !== '') params.set('q', q);
+  if (query.kind) params.set('kind', query.kind);
+  if (query.after) params.set('createdAfter', query.after);
+  if (query.before) params.set('createdBefore', query.before);
   return `/api/tasks?${params.toString()}`;
+}
+
+/** What a bulk action does to each task. */
+export type BulkAction = 'cancel' | 'retry' | 'delete';
+
+/** The tasks a bulk action applies to: some by id, or every task matching a filter. */
+export type BulkTarget = { ids: string[] } | { filter: { state?: TaskState; q?: string; kind?: string; clientId?: string; createdAfter?: string; createdBefore?: string } };
+
+/** Outcome of {@link bulkTasks}: how it went per task, or a message to show. */
+export type BulkOutcome = { ok: true; matched: number; succeeded: number; failed: { id: string; code: string; message: string }[] } | { ok: false; message: string };
+
+/** `POST /api/tasks/bulk` (the owner only): cancels, retries or deletes many tasks at once. */
+export async function bulkTasks(fetchFn: typeof fetch, action: BulkAction, target: BulkTarget): Promise<BulkOutcome> {
+  let response: Response;
+  try {
+    response = await fetchFn('/api/tasks/bulk', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ action, ...target }),
+    });
+  } catch {
+    return { ok: false, message: UNREACHABLE };
+  }
+  const body = (await readJson(response)) as { matched?: unknown; succeeded?: unknown; failed?: unknown } | null;
+  if (response.ok && body && typeof body.matched === 'number' && typeof body.succeeded === 'number' && Array.isArray(body.failed)) {
+    return { ok: true, matched: body.matched, succeeded: body.succeeded, failed: body.failed as { id: string; code: string; message: string }[] };
+  }
+  return { ok: false, message: messageOf(body) ?? `The server refused the bulk action (HTTP ${response.status}).` };
 }
 
 /**

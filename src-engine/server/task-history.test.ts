@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TaskEngine } from '../engine/task-engine.js';
+import { gatedKind, submitted, until } from '../test-support/engine-helpers.js';
+import { reconstructHistory, TaskHistory } from './task-history.js';
+
+const engines: TaskEngine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((engine) => engine.stop({ graceMs: 0 })));
+});
+
+function setup(options: { perTask?: number; maxTasks?: number } = {}) {
+  const gated = gatedKind();
+  const engine = new TaskEngine({ kinds: [gated.kind] });
+  engines.push(engine);
+  engine.start();
+  return { ...gated, engine, history: new TaskHistory(engine, options) };
+}
+
+describe('TaskHistory', () => {
+  it('keeps every state change of every attempt, in order, and no progress ticks', async () => {
+    const { engine, gates, history } = setup();
+    const id = await submitted(engine, 'gated', { maxAttempts: 2 });
+    await until(() => gates.has(id));
+    gates.get(id)!.fail(new Error('first run broke'));
+    gates.delete(id);
+    await until(() => gates.has(id), 'the second attempt'); // after a short backoff
+    gates.get(id)!.finish('fine');
+    await until(() => engine.get(id)?.state === 'completed');
+    const entries = history.of(id);
+    expect(entries.map((e) => [e.state, e.attempt])).toEqual([
+      ['queued', 1],
+      ['running', 1],
+      ['queued', 2],
+      ['running', 2],
+      ['completed', 2],
+    ]);
+    expect(entries[2]).toMatchObject({ error: 'first run broke', retryAt: expect.any(String) });
+    expect(entries.map((e) => Date.parse(e.at))).toEqual(entries.map((e) => Date.parse(e.at)).sort((a, b) => a - b));
+  });
+
+  it('is bounded per task and in tasks, and forgets deleted tasks', async () => {
+    const { engine, gates, history } = setup({ perTask: 2, maxTasks: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await submitted(engine, 'gated');
+      await until(() => gates.has(id));
+      gates.get(id)!.finish('done');
+      await until(() => engine.get(id)?.state === 'completed');
+      ids.push(id);
+    }
+    expect(history.of(ids[1]!).map((e) => e.state)).toEqual(['running', 'completed']);
+    expect(history.of(ids[0]!)).toEqual([]);
+    expect(history.of(ids[2]!).map((e) => e.state)).toEqual(['running', 'completed']);
+    await engine.delete(ids[2]!);
+    expect(history.of(ids[2]!)).toEqual([]);
+  });
+
+  it('rebuilds a story from the record alone for a task it never watched', async () => {
+    const { engine, gates } = setup();
+    const id = await submitted(engine, 'gated');
+    await until(() => gates.has(id));
+    gates.get(id)!.fail(new Error('broke'));
+    await until(() => engine.get(id)?.state === 'failed');
+    expect(reconstructHistory(engine.get(id)!).map((e) => [e.state, e.error])).toEqual([
+      ['queued', null],
+      ['running', null],
+      ['failed', 'broke'],
+    ]);
+  });
+});

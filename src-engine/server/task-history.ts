@@ -1,0 +1,90 @@
+import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskRecord } from '../engine/task-record.js';
+import type { TaskState } from '../protocol/messages.js';
+import { isoOf, isoOrNull } from './task-dto.js';
+
+/** One state change of a task, as `GET /api/tasks/:id/history` lists it. */
+export interface TaskHistoryEntry {
+  /** When the server heard of the change, ISO 8601 UTC. */
+  at: string;
+  state: TaskState;
+  /** The original's status text at that moment (`Running`, `Failed`, ...). */
+  status: string;
+  attempt: number;
+  /** The error the change came with (a failed attempt, a cancellation), else null. */
+  error: string | null;
+  /** While it waits out a retry backoff, when it re-enters the queue. */
+  retryAt: string | null;
+}
+
+/** Options of {@link TaskHistory}. */
+export interface TaskHistoryOptions {
+  /** State changes kept per task (the latest). Default 50. */
+  perTask?: number;
+  /** Tasks whose history is kept; the longest-known are forgotten first. Default 10,000 (the engine's default history). */
+  maxTasks?: number;
+}
+
+/**
+ * A bounded, in-memory story of each task's state changes (queued, running, retrying, final),
+ * fed by engine events. It is not stored: after a restart, a task's history starts from what its
+ * record says (see {@link reconstructHistory}). Progress ticks cost one comparison.
+ */
+export class TaskHistory {
+  private readonly perTask: number;
+  private readonly maxTasks: number;
+  /** Insertion order is age: the oldest-known task is forgotten first. */
+  private readonly byTask = new Map<string, TaskHistoryEntry[]>();
+  private readonly unsubscribe: () => void;
+
+  constructor(engine: TaskEngine, options: TaskHistoryOptions = {}) {
+    this.perTask = options.perTask ?? 50;
+    this.maxTasks = options.maxTasks ?? 10_000;
+    this.unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'tasksDeleted') {
+        for (const id of event.ids) this.byTask.delete(id);
+        return;
+      }
+      if (event.type === 'taskUpdated' && !event.stateChanged) return;
+      this.record(event.task);
+    });
+  }
+
+  /** The task's state changes seen by this server run, oldest first (empty when none). */
+  of(id: string): readonly TaskHistoryEntry[] {
+    return this.byTask.get(id) ?? [];
+  }
+
+  /** Stops listening to the engine. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private record(task: Readonly<TaskRecord>): void {
+    let entries = this.byTask.get(task.id);
+    if (!entries) {
+      entries = [];
+      this.byTask.set(task.id, entries);
+      if (this.byTask.size > this.maxTasks) this.byTask.delete(this.byTask.keys().next().value as string);
+    }
+    entries.push(entryOf(task, Date.now()));
+    if (entries.length > this.perTask) entries.splice(0, entries.length - this.perTask);
+  }
+}
+
+function entryOf(task: Readonly<TaskRecord>, at: number): TaskHistoryEntry {
+  return { at: isoOf(at), state: task.state, status: task.statusText, attempt: task.attempt, error: task.error, retryAt: isoOrNull(task.runAt) };
+}
+
+/**
+ * What a task's record alone tells of its story, for tasks this server run has not watched
+ * (created before a restart): queued at creation, running from its (last) start, and its end.
+ */
+export function reconstructHistory(task: Readonly<TaskRecord>): TaskHistoryEntry[] {
+  const entries: TaskHistoryEntry[] = [{ at: isoOf(task.createdAt), state: 'queued', status: 'Queued', attempt: 1, error: null, retryAt: null }];
+  if (task.startedAt !== null) entries.push({ at: isoOf(task.startedAt), state: 'running', status: 'Running', attempt: task.attempt, error: null, retryAt: null });
+  if (task.state !== 'queued' && task.state !== 'running' && task.completedAt !== null) {
+    entries.push({ at: isoOf(task.completedAt), state: task.state, status: task.statusText, attempt: task.attempt, error: task.error, retryAt: null });
+  }
+  return entries;
+}
