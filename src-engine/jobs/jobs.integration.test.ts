@@ -31,6 +31,7 @@ function jobsFile(extra: Record<string, unknown> = {}): string {
       secret: { title: 'Owner only', command: [node, script('args.mjs')], allow: ['owner'] },
       greet: { module: script('kind.mjs') },
       slow: { command: [node, script('slow.mjs'), '{lines}'], parameters: { lines: { type: 'integer', default: 40 } } },
+      hang: { module: script('hang.mjs'), timeoutMs: 300 },
       ...extra,
     },
   });
@@ -85,7 +86,7 @@ describe('GET /api/jobs', () => {
     expect(status).toBe(200);
     const list = body as JobListResponse;
     expect(list.error).toBeNull();
-    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow']);
+    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow', 'hang']);
     const progress = list.jobs[0]!;
     expect(progress).toMatchObject({ title: 'Progress', description: 'Reports progress with the line protocol', type: 'command', allow: ['owner', 'paired'], env: { JOB_SECRET: 'shh' } });
     expect(progress.command).toEqual([node, script('progress.mjs'), '{code}']);
@@ -96,7 +97,7 @@ describe('GET /api/jobs', () => {
   it('a paired device sees only the jobs it may start, and never a command, folder or environment', async () => {
     const { body } = await getJson(`${monitor.url}/api/jobs`, { cookie: await pairedCookie() });
     const list = body as JobListResponse;
-    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'greet', 'slow']);
+    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'greet', 'slow', 'hang']);
     const text = JSON.stringify(list);
     expect(text).not.toContain('progress.mjs');
     expect(text).not.toContain('shh');
@@ -188,6 +189,12 @@ describe('POST /api/task/start with a job', () => {
     ]);
   });
 
+  it('a module kind (a plain object will do) fails at its timeoutMs, its signal aborted', async () => {
+    const taskId = (await startJob('hang', {}, 'hang')).body.taskId as string;
+    await waitFor(async () => (await getJson(`${monitor.url}/api/tasks/${taskId}?clientId=hang`)).body.state === 'failed', 'the task failed');
+    expect((await getJson(`${monitor.url}/api/tasks/${taskId}?clientId=hang`)).body).toMatchObject({ error: 'Timed out after 300 ms', job: 'hang' });
+  });
+
   it('cancel ends the whole process tree of a job', async () => {
     const { body } = await startJob('tree', {}, 'cancel');
     const taskId = body.taskId as string;
@@ -210,7 +217,7 @@ describe('editing the jobs file', () => {
     await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.error !== null, 'the error is reported');
     const refused = (await getJson(`${monitor.url}/api/jobs`)).body as JobListResponse;
     expect(refused.error).toContain("job 'broken': timeoutMs must be integer");
-    expect(refused.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow']);
+    expect(refused.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow', 'hang']);
     expect((await startJob('echo', { text: 'still here' }, 'edit')).status).toBe(200);
     // A paired device hears that something is wrong, not what the owner's file says.
     const paired = (await getJson(`${monitor.url}/api/jobs`, { cookie: await pairedCookie() })).body as JobListResponse;
@@ -221,6 +228,18 @@ describe('editing the jobs file', () => {
     await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'added'), 'the new job is listed');
     expect((await getJson(`${monitor.url}/api/jobs`)).body.error).toBeNull();
     expect((await startJob('added', {}, 'edit')).status).toBe(200);
+
+    // A running task keeps the definition it started with; a removed job takes no new tasks.
+    const running = (await startJob('slow', { lines: 20 }, 'edit')).body.taskId as string;
+    await waitFor(async () => (await allLogLines(running, 'edit')).length >= 1, 'the slow job is running');
+    const { slow: _slow, ...withoutSlow } = JSON.parse(jobsFile()).jobs as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ jobs: withoutSlow }));
+    await waitFor(async () => !(await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'slow'), 'slow is gone');
+    expect((await startJob('slow', {}, 'edit')).body).toMatchObject({ code: 'UNKNOWN_JOB' });
+    await waitFor(async () => (await getJson(`${monitor.url}/api/tasks/${running}?clientId=edit`)).body.state !== 'running', 'the running task ended');
+    expect((await getJson(`${monitor.url}/api/tasks/${running}?clientId=edit`)).body).toMatchObject({ state: 'completed', result: '20 lines', job: 'slow' });
+    writeFileSync(file, jobsFile());
+    await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'slow'), 'slow is back');
   });
 });
 
