@@ -27,9 +27,14 @@ export class RunContext implements TaskContext<any> {
   get signal(): AbortSignal {
     return this.#control.signal;
   }
-  // Arrow properties, like `report`: handlers destructure them (`run({ log })`).
-  readonly log = (message: string, level?: TaskLogLevel): void => this.write('log', String(message), level ?? 'info');
-  readonly output = (stream: 'stdout' | 'stderr', text: string): void => this.write(stream, text);
+  // Getters that hand out bound functions, because handlers destructure them (`run({ log })`);
+  // made on use only, so a run that never logs allocates nothing for it.
+  get log(): (message: string, level?: TaskLogLevel) => void {
+    return (message, level) => this.write('log', String(message), level ?? 'info');
+  }
+  get output(): (stream: 'stdout' | 'stderr', text: string) => void {
+    return (stream, text) => this.write(stream, text);
+  }
 }
 
 /**

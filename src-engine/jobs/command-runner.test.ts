@@ -103,4 +103,11 @@ describe('runCommand', () => {
     await expect(done).rejects.toThrow('Timed out after 1500 ms');
     await waitFor(() => !pids.some(isAlive), 'every process of the tree is gone');
   });
+
+  it('when the program ends by itself, what it left running in its group is ended too', async () => {
+    const { done } = run([script('leave-behind.mjs')], { killGraceMs: 500 });
+    const pid = Number(await done);
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(() => !isAlive(pid), 'the background child is gone');
+  });
 });

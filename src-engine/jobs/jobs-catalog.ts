@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { TaskEngine } from '../engine/task-engine.js';
 import type { JobDefinition } from './job-definition.js';
@@ -29,6 +30,8 @@ export class JobCatalog {
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
   private again = false;
+  /** Modification time and size of the file as last read: a change event that changed neither is ignored. */
+  private stamp: string | undefined;
   private closed = false;
 
   constructor(
@@ -56,6 +59,7 @@ export class JobCatalog {
 
   /** Reads the file and applies it if valid; answers the outcome (at start, a bad file is fatal to the caller). */
   async load(): Promise<JobsLoad> {
+    this.stamp = await this.readStamp();
     const outcome = await loadJobsFile(this.file);
     if (this.closed) return outcome;
     if (outcome.ok) {
@@ -100,10 +104,24 @@ export class JobCatalog {
       this.again = true;
       return;
     }
-    this.reloading = this.load().then(
+    this.reloading = this.reloadIfChanged().then(
       () => this.afterReload(),
       () => this.afterReload(),
     );
+  }
+
+  /** Reloads unless the file is as last read (the folder may hold other busy files, such as the database). */
+  private async reloadIfChanged(): Promise<void> {
+    if ((await this.readStamp()) !== this.stamp) await this.load();
+  }
+
+  private async readStamp(): Promise<string | undefined> {
+    try {
+      const info = await stat(this.file);
+      return `${info.mtimeMs}:${info.size}:${info.ino}`;
+    } catch {
+      return undefined;
+    }
   }
 
   private afterReload(): void {

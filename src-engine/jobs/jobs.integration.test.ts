@@ -30,6 +30,8 @@ function jobsFile(extra: Record<string, unknown> = {}): string {
       tree: { command: [node, script('tree.mjs'), 'stubborn'], killGraceMs: 500 },
       secret: { title: 'Owner only', command: [node, script('args.mjs')], allow: ['owner'] },
       greet: { module: script('kind.mjs') },
+      slow: { command: [node, script('slow.mjs'), '{lines}'], parameters: { lines: { type: 'integer', default: 40 } } },
+      hang: { module: script('hang.mjs'), timeoutMs: 300 },
       ...extra,
     },
   });
@@ -84,7 +86,7 @@ describe('GET /api/jobs', () => {
     expect(status).toBe(200);
     const list = body as JobListResponse;
     expect(list.error).toBeNull();
-    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet']);
+    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow', 'hang']);
     const progress = list.jobs[0]!;
     expect(progress).toMatchObject({ title: 'Progress', description: 'Reports progress with the line protocol', type: 'command', allow: ['owner', 'paired'], env: { JOB_SECRET: 'shh' } });
     expect(progress.command).toEqual([node, script('progress.mjs'), '{code}']);
@@ -95,7 +97,7 @@ describe('GET /api/jobs', () => {
   it('a paired device sees only the jobs it may start, and never a command, folder or environment', async () => {
     const { body } = await getJson(`${monitor.url}/api/jobs`, { cookie: await pairedCookie() });
     const list = body as JobListResponse;
-    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'greet']);
+    expect(list.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'greet', 'slow', 'hang']);
     const text = JSON.stringify(list);
     expect(text).not.toContain('progress.mjs');
     expect(text).not.toContain('shh');
@@ -112,6 +114,7 @@ describe('POST /api/task/start with a job', () => {
     [{ job: 'progress', parameters: { code: 12 } }, 'INVALID_PARAMETERS', "Parameter 'code' must be <= 9"],
     [{ job: 'greet', parameters: { who: 'nobody' } }, 'INVALID_PARAMETERS', 'who must be somebody'],
     [{ job: 'echo', kind: 'demo', parameters: { text: 'a' } }, 'VALIDATION_FAILED', 'Give job or kind, not both'],
+    [{ job: 'echo', duration: 2000, parameters: { text: 'a' } }, 'VALIDATION_FAILED', 'duration belongs to the demo task'],
   ])('refuses %j with 400 %s naming what is wrong', async (body, code, message) => {
     const response = await postJson(`${monitor.url}/api/task/start`, { name: 'bad', clientId: 'bad', ...body });
     expect(response.status).toBe(400);
@@ -186,6 +189,12 @@ describe('POST /api/task/start with a job', () => {
     ]);
   });
 
+  it('a module kind (a plain object will do) fails at its timeoutMs, its signal aborted', async () => {
+    const taskId = (await startJob('hang', {}, 'hang')).body.taskId as string;
+    await waitFor(async () => (await getJson(`${monitor.url}/api/tasks/${taskId}?clientId=hang`)).body.state === 'failed', 'the task failed');
+    expect((await getJson(`${monitor.url}/api/tasks/${taskId}?clientId=hang`)).body).toMatchObject({ error: 'Timed out after 300 ms', job: 'hang' });
+  });
+
   it('cancel ends the whole process tree of a job', async () => {
     const { body } = await startJob('tree', {}, 'cancel');
     const taskId = body.taskId as string;
@@ -208,12 +217,60 @@ describe('editing the jobs file', () => {
     await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.error !== null, 'the error is reported');
     const refused = (await getJson(`${monitor.url}/api/jobs`)).body as JobListResponse;
     expect(refused.error).toContain("job 'broken': timeoutMs must be integer");
-    expect(refused.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet']);
+    expect(refused.jobs.map((job) => job.id)).toEqual(['progress', 'echo', 'tree', 'secret', 'greet', 'slow', 'hang']);
     expect((await startJob('echo', { text: 'still here' }, 'edit')).status).toBe(200);
+    // A paired device hears that something is wrong, not what the owner's file says.
+    const paired = (await getJson(`${monitor.url}/api/jobs`, { cookie: await pairedCookie() })).body as JobListResponse;
+    expect(paired.error).toBe('The jobs file has a problem (its owner can see which); the last good jobs stay in effect');
+    expect(paired).not.toHaveProperty('file');
 
     writeFileSync(file, jobsFile({ added: { title: 'Added', command: [node, script('args.mjs')] } }));
     await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'added'), 'the new job is listed');
     expect((await getJson(`${monitor.url}/api/jobs`)).body.error).toBeNull();
     expect((await startJob('added', {}, 'edit')).status).toBe(200);
+
+    // A running task keeps the definition it started with; a removed job takes no new tasks.
+    const running = (await startJob('slow', { lines: 20 }, 'edit')).body.taskId as string;
+    await waitFor(async () => (await allLogLines(running, 'edit')).length >= 1, 'the slow job is running');
+    const { slow: _slow, ...withoutSlow } = JSON.parse(jobsFile()).jobs as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ jobs: withoutSlow }));
+    await waitFor(async () => !(await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'slow'), 'slow is gone');
+    expect((await startJob('slow', {}, 'edit')).body).toMatchObject({ code: 'UNKNOWN_JOB' });
+    await waitFor(async () => (await getJson(`${monitor.url}/api/tasks/${running}?clientId=edit`)).body.state !== 'running', 'the running task ended');
+    expect((await getJson(`${monitor.url}/api/tasks/${running}?clientId=edit`)).body).toMatchObject({ state: 'completed', result: '20 lines', job: 'slow' });
+    writeFileSync(file, jobsFile());
+    await waitFor(async () => (await getJson(`${monitor.url}/api/jobs`)).body.jobs.some((job: { id: string }) => job.id === 'slow'), 'slow is back');
+  });
+});
+
+describe('following logs over the WebSocket', () => {
+  it('a subscription gets the stored lines above `after` first; unsubscribeLog stops the stream', async () => {
+    const socket = await connect('follow');
+    const taskId = (await startJob('slow', { lines: 40 }, 'follow')).body.taskId as string;
+    await waitFor(async () => (await allLogLines(taskId, 'follow')).length >= 3, 'a few lines logged');
+    socket.send(JSON.stringify({ type: 'subscribeLog', taskId, after: 1 }));
+    const first = await socket.waitFor((m) => m.type === 'taskLog', 'the backlog');
+    expect(first.type === 'taskLog' && first.data.lines[0]).toMatchObject({ seq: 2, text: 'line 2' });
+    await socket.waitFor((m) => m.type === 'taskLog' && m !== first, 'a live frame');
+    socket.send(JSON.stringify({ type: 'unsubscribeLog', taskId }));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // frames already on their way
+    const frames = socket.ofType('taskLog').length;
+    await socket.waitForFinal(taskId, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(socket.ofType('taskLog').length).toBe(frames);
+    // Live and stored lines agree: every line seen live is stored, identical.
+    const stored = new Map((await allLogLines(taskId, 'follow')).map((line) => [line.seq, line]));
+    for (const line of socket.ofType('taskLog').flatMap((m) => m.data.lines)) expect(stored.get(line.seq)).toEqual(line);
+  });
+
+  it('a socket follows at most 32 logs at once', async () => {
+    const socket = await connect('many');
+    const ids: string[] = [];
+    for (let i = 0; i < 33; i++) ids.push((await postJson(`${monitor.url}/api/task/start`, { name: `demo ${i}`, duration: 30000, clientId: 'many' })).body.taskId);
+    for (const taskId of ids) socket.send(JSON.stringify({ type: 'subscribeLog', taskId }));
+    const refusal = await socket.waitFor((m) => m.type === 'taskLogRefused', 'a refusal');
+    expect(refusal.data).toMatchObject({ taskId: ids[32], code: 'TOO_MANY_SUBSCRIPTIONS' });
+    expect(socket.ofType('taskLog')).toHaveLength(32);
+    for (const taskId of ids) await postJson(`${monitor.url}/api/tasks/${taskId}/cancel`, { clientId: 'many' });
   });
 });

@@ -129,3 +129,15 @@ describe.each<[string, (limits: { headBytes: number; tailBytes: number }) => { l
     if (stored() !== -1) expect(stored()).toBe(301);
   });
 });
+
+describe('MemoryTaskLogStore in total', () => {
+  it('drops the logs of the tasks that logged first once all logs together are over the total', () => {
+    const logs = new MemoryTaskLogStore({ headBytes: 10_000, tailBytes: 10_000 }, 3 * 74 * 10);
+    for (const id of ['a', 'b', 'c', 'd']) for (let i = 0; i < 10; i++) logs.append(id, line(`${id} line ${i}`.padEnd(10)));
+    expect(logs.read('a', 0, 100).lines).toEqual([]);
+    expect(['b', 'c', 'd'].map((id) => logs.read(id, 0, 100).lines.length)).toEqual([10, 10, 10]);
+    logs.forget(['b']);
+    logs.append('e', line('e line 0  '));
+    expect(logs.read('c', 0, 100).lines).toHaveLength(10);
+  });
+});

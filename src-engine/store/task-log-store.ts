@@ -70,23 +70,44 @@ export function budgetedAppend(
 interface MemoryLog {
   budget: LogBudget;
   seq: number;
+  /** What its lines cost (see lineCost), evicted tail lines included until they are spliced out. */
+  bytes: number;
   /** In order; lines dropped from the tail may linger a while (readers skip them). */
   lines: TaskLogLine[];
 }
 
-/** Logs in memory: `--in-memory` runs and tests. Bounded per task like the others. */
+/** Most bytes all in-memory logs together may hold (the oldest tasks' logs go first). Default 256 MiB. */
+export const DEFAULT_MEMORY_LOG_TOTAL = 256 * 1024 * 1024;
+
+/**
+ * Logs in memory: `--in-memory` runs and tests. Bounded per task like the others, and in total:
+ * past `totalBytes`, the logs of the tasks that started logging first are dropped whole.
+ */
 export class MemoryTaskLogStore implements TaskLogStore {
   private readonly logs = new Map<string, MemoryLog>();
-  constructor(private readonly limits: LogLimits = DEFAULT_LOG_LIMITS) {}
+  private total = 0;
+  constructor(
+    private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
+    private readonly totalBytes: number = DEFAULT_MEMORY_LOG_TOTAL,
+  ) {}
 
   append(taskId: string, entry: LogEntry): TaskLogLine[] {
     let log = this.logs.get(taskId);
-    if (!log) this.logs.set(taskId, (log = { budget: new LogBudget(this.limits), seq: 0, lines: [] }));
+    if (!log) this.logs.set(taskId, (log = { budget: new LogBudget(this.limits), seq: 0, bytes: 0, lines: [] }));
     const current = log;
-    return budgetedAppend(current.budget, this.limits, () => ++current.seq, entry, (line, evictThrough) => {
+    const lines = budgetedAppend(current.budget, this.limits, () => ++current.seq, entry, (line, evictThrough) => {
       current.lines.push(line);
+      const cost = lineCost(line.text);
+      current.bytes += cost;
+      this.total += cost;
       if (evictThrough !== undefined) this.evict(current);
     });
+    for (const [id, oldest] of this.logs) {
+      if (this.total <= this.totalBytes || oldest === current) break;
+      this.total -= oldest.bytes;
+      this.logs.delete(id);
+    }
+    return lines;
   }
 
   read(taskId: string, after: number, limit: number): TaskLogPage {
@@ -102,7 +123,10 @@ export class MemoryTaskLogStore implements TaskLogStore {
   }
 
   forget(taskIds: readonly string[]): void {
-    for (const id of taskIds) this.logs.delete(id);
+    for (const id of taskIds) {
+      this.total -= this.logs.get(id)?.bytes ?? 0;
+      this.logs.delete(id);
+    }
   }
 
   release(): void {}
@@ -115,7 +139,13 @@ export class MemoryTaskLogStore implements TaskLogStore {
     while (end < log.lines.length && log.budget.isEvicted(log.lines[end]!.seq)) end++;
     const dropped = end - markerIndex - 1;
     // Few: leave them (readers skip them), so that append stays O(1) amortised.
-    if (dropped > 1024 || dropped * 4 > log.lines.length) log.lines.splice(markerIndex + 1, dropped);
+    if (dropped > 1024 || dropped * 4 > log.lines.length) {
+      for (const line of log.lines.splice(markerIndex + 1, dropped)) {
+        const cost = lineCost(line.text);
+        log.bytes -= cost;
+        this.total -= cost;
+      }
+    }
   }
 }
 
