@@ -9,7 +9,7 @@ import { ERROR_CATALOG } from '../error-catalog.js';
  * @fastify/swagger turns them into the OpenAPI document at `/openapi.json`.
  */
 
-const TASK_STATES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+const TASK_STATES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 const isoTime = { type: 'string', format: 'date-time' } as const;
 const nullableIso = { type: ['string', 'null'], format: 'date-time' } as const;
 
@@ -37,8 +37,11 @@ export const TASK_DTO_SCHEMA = {
     maxAttempts: { type: 'integer' },
     priority: { type: 'integer' },
     retryAt: nullableIso,
+    runAt: { ...nullableIso, description: 'When a scheduled (delayed) task is queued' },
+    job: { type: ['string', 'null'], description: "The owner's job (jobs file) the task runs; null for demo and code kinds" },
+    scheduleId: { type: ['string', 'null'], description: 'The recurring schedule this task is a run of' },
   },
-  required: ['id', 'name', 'status', 'progress', 'result', 'error', 'createdAt', 'startedAt', 'completedAt', 'clientId', 'state', 'kind', 'parameters', 'duration', 'attempt', 'maxAttempts', 'priority', 'retryAt'],
+  required: ['id', 'name', 'status', 'progress', 'result', 'error', 'createdAt', 'startedAt', 'completedAt', 'clientId', 'state', 'kind', 'parameters', 'duration', 'attempt', 'maxAttempts', 'priority', 'retryAt', 'runAt', 'job', 'scheduleId'],
 } as const;
 
 /** Tasks per state. */
