@@ -133,7 +133,7 @@ describe.skipIf(!available)('monitor page (browser)', () => {
       expect(progress).toBeGreaterThanOrEqual(90);
     }, 15_000, 50);
     expect(boxes.length).toBeGreaterThan(3);
-    expect(new Set(boxes).size).toBe(1);
+    expect(new Set(boxes).size, boxes.join("\n")).toBe(1);
   });
 
   it('shows a failing task with its error', async () => {

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { collectPageErrors, connectionStatus, eventually, shownNames, startTaskViaApi, taskCard } from './support/page-helpers.js';
+import { collectPageErrors, connectionStatus, counter, eventually, shownNames, startTaskViaApi, taskCard } from './support/page-helpers.js';
 
 interface ListedTask {
   id: string;
@@ -71,6 +71,8 @@ describe.skipIf(!browserAvailable())('owner console (browser)', () => {
     await page.getByLabel('Session').press('Enter');
     await eventually(async () => expect(await shownNames(page)).toEqual(['Started by curl']));
     expect(new URL(page.url()).searchParams.get('session')).toBe('curl-session');
+    // The counts follow the session filter, as the server counts it.
+    await eventually(async () => expect([await counter(page, 'all'), await counter(page, 'completed')]).toEqual([1, 1]));
     const html = await (await page.context().request.get(page.url(), { headers: { Accept: 'text/html' } })).text();
     const cards = [...html.matchAll(/<h3 class="name[^"]*"[^>]*>([^<]*)<\/h3>/g)].map((match) => match[1]);
     expect(cards).toEqual(['Started by curl']);

@@ -1,6 +1,6 @@
 /**
  * The page with tasks in every state (one waiting to retry), captured for the docs (light, dark,
- * phone width). Also a check that such a page renders all states at once. Writes to test-results/ unless
+ * phone width), and one task's own page. Also a check that such a page renders all states at once. Writes to test-results/ unless
  * UPDATE_SCREENSHOTS=1, which refreshes docs/screenshot*.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -63,6 +63,8 @@ describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
     for (const state of ['queued', 'running', 'completed', 'failed', 'cancelled']) {
       expect(await page.locator(`li.task[data-state="${state}"]`).count(), state).toBeGreaterThan(0);
     }
+    // The Cancel above left the focus on that task's state (on purpose); the picture needs no ring.
+    await page.evaluate('document.activeElement?.blur()');
     await page.screenshot({ path: `${outDir}screenshot.png` });
 
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -70,10 +72,19 @@ describe.skipIf(!browserAvailable())('screenshots (browser)', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.locator('#tasks-heading').evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+    // The top of the page: on a phone the tasks come first, the form one tap away.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${outDir}screenshot-mobile.png` });
     // No horizontal scrolling at phone width.
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+
+    // A task's own page: the one that failed once and was retried, with its attempts and timeline.
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    const retried = await taskCard(page, 'Sync invoices').getAttribute('data-task-id');
+    await page.goto(`${server.url}/tasks/${retried}`);
+    await page.getByTestId('task-live').getByText('Live').waitFor();
+    await page.getByTestId('attempts').waitFor();
+    await page.screenshot({ path: `${outDir}screenshot-task.png`, fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -9,7 +9,7 @@ import { admit, resumePoint, START, type StreamPosition } from './connection/mes
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
-import { filterTasks, isFiltering, NO_FILTER, sameFilter, type TaskFilter } from './tasks/task-filter.js';
+import { filterTasks, isFiltering, matchesFilter, NO_FILTER, SCOPE_FILTER_KEYS, sameFilter, type TaskFilter } from './tasks/task-filter.js';
 import type { ListScope } from './tasks/list-view.js';
 import { describeTransition, placeholderTask, type TaskCounts } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
@@ -98,6 +98,7 @@ export class Monitor {
     this.clock = new ServerClock(init.serverTime);
     this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read(), init.counts ?? undefined);
     this.filter = init.filter;
+    this.#scopeCounts(init.filter);
     this.connection = new LiveConnection({
       url: () => socketUrl(location, this.sessionId, resumePoint(this.#position), this.allSessions),
       onMessage: (message) => this.#handle(message),
@@ -153,7 +154,12 @@ export class Monitor {
    */
   setFilter(filter: TaskFilter): void {
     if (sameFilter(filter, this.filter) && filter.q === this.filter.q) return;
+    const rescoped = this.allSessions && SCOPE_FILTER_KEYS.some((key) => (filter[key] ?? '') !== (this.filter[key] ?? ''));
     this.filter = filter;
+    if (rescoped) {
+      this.#scopeCounts(filter);
+      void this.refreshCounts();
+    }
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
     const generation = ++this.#searchGeneration;
@@ -295,13 +301,21 @@ export class Monitor {
     if (this.#countsInFlight) return;
     this.#countsInFlight = true;
     try {
-      const page = await listTasks(fetch, this.sessionId, { limit: 0, all: this.allSessions });
+      const scope = this.allSessions ? scopeOnly(this.filter) : {};
+      const page = await listTasks(fetch, this.sessionId, { ...scope, limit: 0, all: this.allSessions });
       if (page.counts) this.tasks.setServerCounts(page.counts);
     } catch {
       // the next change or snapshot tries again
     } finally {
       this.#countsInFlight = false;
     }
+  }
+
+  /** In "All tasks" narrowed by kind, session or time, counts cover only the tasks in that scope. */
+  #scopeCounts(filter: TaskFilter): void {
+    const scope = scopeOnly(filter);
+    const narrowed = this.allSessions && Object.keys(scope).length > 0;
+    this.tasks.countScope = narrowed ? (task) => matchesFilter(task, { state: null, q: '', ...scope }) : null;
   }
 
   /** Refreshes the server's connection count: one request at a time, plus one more if asked meanwhile. */
@@ -332,7 +346,10 @@ export class Monitor {
         this.log.add('success', `Connected as ${message.data.socketId}`);
         break;
       case 'snapshot': {
-        this.tasks.applySnapshot(message.data.tasks, message.data.counts);
+        // The all-tasks feed counts every session; narrowed by kind, session or time, ask instead.
+        const scoped = this.tasks.countScope !== null;
+        this.tasks.applySnapshot(message.data.tasks, scoped ? undefined : message.data.counts);
+        if (scoped) void this.refreshCounts();
         this.synced = true;
         const n = message.data.tasks.length;
         this.log.add('info', `Synced ${n} task${n === 1 ? '' : 's'} from the server`);
@@ -382,4 +399,11 @@ export class Monitor {
     location.reload();
     return true;
   }
+}
+
+/** A filter's kind, session and time range only: what the server's counts follow. */
+function scopeOnly(filter: TaskFilter): Pick<TaskFilter, (typeof SCOPE_FILTER_KEYS)[number]> {
+  const scope: Pick<TaskFilter, (typeof SCOPE_FILTER_KEYS)[number]> = {};
+  for (const key of SCOPE_FILTER_KEYS) if (filter[key]) scope[key] = filter[key];
+  return scope;
 }

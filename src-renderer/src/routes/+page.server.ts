@@ -28,7 +28,9 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   const scope: ListScope = isOwner ? readScope(url.searchParams) : 'mine';
   const all = scope === 'all';
   try {
-    const page = await listTasks(fetch, locals.sessionId, { limit: TASK_LIMIT, all });
+    // "All tasks" narrowed by kind, session or time: the newest of that scope, and its counts.
+    const scope = all ? { kind: filter.kind, session: filter.session, after: filter.after, before: filter.before } : {};
+    const page = await listTasks(fetch, locals.sessionId, { ...scope, limit: TASK_LIMIT, all });
     tasks = [...sortNewestFirst(page.items)];
     total = page.total;
     counts = page.counts;

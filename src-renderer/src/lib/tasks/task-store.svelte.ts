@@ -17,7 +17,13 @@ export class TaskStore {
    * Counts by state of the session's tasks on the server (whatever the filter shows): those held,
    * counted live, plus those the page does not hold, as the server last said.
    */
-  counts = $derived(addCounts(countTasks(this.tasks), this.unheld));
+  counts = $derived(addCounts(countTasks(this.#counted(this.tasks)), this.unheld));
+  /**
+   * Which held tasks the counts cover; all when null. The owner's "All tasks" narrowed by kind,
+   * session or time counts only those (the server's counts follow the same filters), while the
+   * live feed brings every session's tasks.
+   */
+  countScope = $state.raw<((task: TaskDto) => boolean) | null>(null);
   /**
    * Set when a change may have made {@link counts} drift from the server's (a task not held was
    * deleted, or showed up from an update): the page should ask the server for its counts again.
@@ -49,7 +55,7 @@ export class TaskStore {
    * does not hold is their difference with what it holds.
    */
   setServerCounts(server: TaskCounts): void {
-    this.unheld = subtractCounts(server, countTasks(this.tasks));
+    this.unheld = subtractCounts(server, countTasks(this.#counted(this.tasks)));
     this.countsStale = false;
   }
 
@@ -125,6 +131,11 @@ export class TaskStore {
   stillFinished(ids: readonly string[]): string[] {
     const wanted = new Set(ids);
     return this.tasks.filter((task) => wanted.has(task.id) && isFinal(task.state)).map((task) => task.id);
+  }
+
+  #counted(tasks: TaskList): TaskList {
+    const scope = this.countScope;
+    return scope === null ? tasks : tasks.filter(scope);
   }
 
   #anyUnheld(): boolean {

@@ -97,3 +97,13 @@ describe('TaskStore: counts from the server', () => {
     expect(store.counts).toEqual({ scheduled: 0, queued: 0, running: 0, completed: 500, failed: 1, cancelled: 0 });
   });
 });
+
+describe('TaskStore: counts of a narrowed scope', () => {
+  it('counts only the held tasks in scope, plus the server’s others in scope', () => {
+    const store = new TaskStore([], 0, now);
+    store.countScope = (t) => t.kind === 'resize';
+    store.applySnapshot([task({ id: 'a', kind: 'resize', state: 'failed' }), task({ id: 'b', kind: 'demo', state: 'failed', createdAt: at(1) })]);
+    store.setServerCounts({ queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
+    expect(store.counts).toEqual({ queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
+  });
+});
