@@ -85,6 +85,8 @@ describe.skipIf(!mounted)('a full disk under the data folder (real tmpfs)', () =
     const health = (await getJson(`${url}/health`)).body;
     expect(health.status).toBe('Degraded');
     expect(health.storage).toContain('SQLITE_FULL');
+    expect((await getJson(`${url}/api/task/health`)).body.status).toBe('Degraded');
+    expect((await getJson(`${url}/api/task/status`)).body.status).toBe('Degraded');
     await until(async () => (first.output().includes('task database writes fail: disk full (SQLITE_FULL)') ? true : undefined), 'the log to name the real cause');
     expect(first.output()).not.toContain('cannot rollback');
 
@@ -92,6 +94,7 @@ describe.skipIf(!mounted)('a full disk under the data folder (real tmpfs)', () =
     rmSync(FILLER);
     await until(async () => ((await getJson(`${url}/health`)).body.status === 'Healthy' ? true : undefined), 'Healthy again');
     expect((await submit(200)).status).toBe(200);
+    await until(async () => (first.output().includes('task database writes succeed again') ? true : undefined), 'the log to say writes succeed again');
 
     // 3. Full again while tasks run, then killed without warning.
     for (let i = 300; i < 308; i++) expect((await submit(i)).status).toBe(200);
