@@ -164,6 +164,24 @@ describe('a clean stop', () => {
   }, 60_000);
 });
 
+describe('task-monitor recover', () => {
+  it('does nothing to a healthy database, and refuses to run beside a server', async () => {
+    const dir = dataDir();
+    copyFileSync(original, join(dir, 'tasks.db'));
+    const before = fileHash(join(dir, 'tasks.db'));
+    const healthy = runCli(['recover', '--data-dir', dir]);
+    expect(await healthy.exited).toBe(0);
+    expect(healthy.output()).toContain('is not damaged: nothing to recover');
+    expect(fileHash(join(dir, 'tasks.db'))).toBe(before);
+
+    const server = runCli(ARGS, { TASK_MONITOR_DATA_DIR: dir });
+    await server.listening();
+    const beside = runCli(['recover', '--data-dir', dir]);
+    expect(await beside.exited).toBe(1);
+    expect(beside.output()).toContain('Another Task Monitor');
+  }, 30_000);
+});
+
 describe('task-monitor backup', () => {
   it('copies a running server’s database into one consistent file, and never overwrites', async () => {
     const dir = dataDir();

@@ -13,7 +13,7 @@ export interface SalvageReport {
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const ROWS_PER_READ = 256;
 /** Gaps wider than this between two readable rows are not searched row by row. */
-const MAX_POINT_SEARCH = 100_000;
+const MAX_POINT_SEARCH = 10_000;
 const COLUMNS = ['id', 'name', 'kind', 'parameters', 'client_id', 'state', 'progress', 'status_text', 'result', 'error', 'created_at', 'started_at', 'completed_at', 'attempt', 'max_attempts', 'priority', 'run_at'];
 
 /**
@@ -31,14 +31,7 @@ export async function salvageTasks(damagedPath: string, targetPath: string): Pro
   repairHeader(work);
   const rows = new Map<number, Record<string, unknown>>();
   try {
-    const source = new Database(work);
-    try {
-      readRows(source, rows);
-    } finally {
-      source.close();
-    }
-  } catch {
-    // Not even openable: nothing readable (the report says 0).
+    readRows(work, rows);
   } finally {
     removeDatabase(work);
   }
@@ -71,45 +64,71 @@ export function removeDatabase(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-function readRows(db: Database.Database, rows: Map<number, Record<string, unknown>>): void {
-  const range = db.prepare(`SELECT rowid AS _rowid, * FROM tasks WHERE rowid >= ? ORDER BY rowid LIMIT ${ROWS_PER_READ}`);
-  const firstFrom = db.prepare('SELECT rowid AS _rowid, * FROM tasks WHERE rowid >= ? ORDER BY rowid LIMIT 1');
-  const one = db.prepare('SELECT rowid AS _rowid, * FROM tasks WHERE rowid = ?');
-  const keep = (row: Record<string, unknown>) => rows.set(Number(row['_rowid']), row);
-  let from = 1; // rowids are assigned from 1 up
-  for (;;) {
-    try {
-      const batch = range.all(from) as Record<string, unknown>[];
-      if (batch.length === 0) return;
-      batch.forEach(keep);
-      from = Number(batch.at(-1)!['_rowid']) + 1;
-      continue;
-    } catch {
-      // A damaged page in this range: find the next readable row, doubling the stride.
-    }
-    let next: Record<string, unknown> | undefined;
-    for (let stride = 1; stride < 2 ** 50 && !next; stride *= 2) {
+/**
+ * Reads every row it can. After SQLite has met a damaged page, later reads on the same connection
+ * fail too, so each failure reopens the connection before the search goes on.
+ */
+function readRows(path: string, rows: Map<number, Record<string, unknown>>): void {
+  let db: Database.Database | undefined;
+  let range!: Database.Statement;
+  let firstFrom!: Database.Statement;
+  let one!: Database.Statement;
+  const reopen = (): void => {
+    db?.close();
+    db = new Database(path);
+    range = db.prepare(`SELECT rowid AS _rowid, * FROM tasks WHERE rowid >= ? ORDER BY rowid LIMIT ${ROWS_PER_READ}`);
+    firstFrom = db.prepare('SELECT rowid AS _rowid, * FROM tasks WHERE rowid >= ? ORDER BY rowid LIMIT 1');
+    one = db.prepare('SELECT rowid AS _rowid, * FROM tasks WHERE rowid = ?');
+  };
+  const keep = (row: Record<string, unknown>) => {
+    delete row['_metadata']; // libsql's timing, not a column
+    rows.set(Number(row['_rowid']), row);
+  };
+  try {
+    reopen();
+  } catch {
+    db?.close();
+    return; // not even the schema is readable
+  }
+  try {
+    let from = 1; // rowids are assigned from 1 up
+    for (;;) {
       try {
-        next = firstFrom.get(from + stride) as Record<string, unknown> | undefined;
-        if (!next) return; // nothing readable beyond
+        const batch = range.all(from) as Record<string, unknown>[];
+        if (batch.length === 0) return;
+        batch.forEach(keep);
+        from = Number(batch.at(-1)!['_rowid']) + 1;
+        continue;
       } catch {
-        // still damaged
+        reopen(); // a damaged page in this range: find the next readable row, doubling the stride
       }
-    }
-    if (!next) return;
-    const to = Number(next['_rowid']);
-    if (to - from <= MAX_POINT_SEARCH) {
-      for (let rowid = from; rowid < to; rowid++) {
+      let next: Record<string, unknown> | undefined;
+      let exhausted = false;
+      for (let stride = 1; stride < 2 ** 50 && !next && !exhausted; stride *= 2) {
         try {
-          const row = one.get(rowid) as Record<string, unknown> | undefined;
-          if (row) keep(row);
+          next = firstFrom.get(from + stride) as Record<string, unknown> | undefined;
+          exhausted = !next; // nothing beyond
         } catch {
-          // this row's page is gone
+          reopen(); // still damaged
         }
       }
+      if (!next) return;
+      const to = Number(next['_rowid']);
+      if (to - from <= MAX_POINT_SEARCH) {
+        for (let rowid = from; rowid < to; rowid++) {
+          try {
+            const row = one.get(rowid) as Record<string, unknown> | undefined;
+            if (row) keep(row);
+          } catch {
+            reopen(); // this row's page is gone
+          }
+        }
+      }
+      keep(next);
+      from = to + 1;
     }
-    keep(next);
-    from = to + 1;
+  } finally {
+    db?.close();
   }
 }
 

@@ -49,6 +49,17 @@ describe('the store is checked at open', () => {
     await store.close();
   });
 
+  it('checks and reads a 50,000-task database fast (docs/durability.md: ~80 ms for the check, ~0.5 s the whole open; 10 s allowed on a loaded machine)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-check-50k-')), 'tasks.db');
+    await writeRealDatabase(path, 50_000);
+    const started = performance.now();
+    const store = SqliteTaskStore.open(path);
+    const elapsed = performance.now() - started;
+    expect(store.loadAll()).toHaveLength(50_000);
+    await store.close();
+    expect(elapsed).toBeLessThan(10_000);
+  }, 60_000);
+
   it('says a folder in place of tasks.db is a folder, not a database file (not "ConnectionFailed(… 14)")', () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-check-folder-'));
     mkdirSync(join(dir, 'tasks.db'));
