@@ -14,6 +14,7 @@ import { registerInfoRoutes } from './routes/info-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
+import { DEFAULT_OUTBOX_LIMITS } from './socket-outbox.js';
 import { describeValidationErrors } from './validation-messages.js';
 import { WsEndpoint } from './ws-endpoint.js';
 
@@ -64,7 +65,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     // Types are checked, not coerced: a duration of "5000" is a mistake worth reporting.
     ajv: { customOptions: { coerceTypes: false } },
   });
-  const hub = new SocketHub();
+  const hub = new SocketHub({ ...DEFAULT_OUTBOX_LIMITS, maxPendingBytes: limits.maxOutboxBytes });
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
   const ws = new WsEndpoint(engine, hub, journal, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
