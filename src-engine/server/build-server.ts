@@ -84,6 +84,9 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   }
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own 'error' listener from a socket it hands to 'upgrade': a peer that resets
+    // while we answer (a refusal, the handshake) would otherwise crash the process (ECONNRESET).
+    socket.on('error', (error) => app.log.debug({ err: error }, 'upgrade socket error'));
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
