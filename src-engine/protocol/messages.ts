@@ -68,7 +68,9 @@ export interface Envelope<TType extends string, TData> {
   timestamp: string;
   /**
    * Addition: on messages about a session's tasks, their number in that session (1, 2, 3, ...).
-   * A client reconnects with `?lastSeq=N&epoch=E` to get exactly the messages it missed.
+   * A client reconnects with `?lastSeq=N&epoch=E` to get exactly the messages it missed; it
+   * should, whatever the close code, and in particular after 4008 "Too slow: reconnect with
+   * lastSeq to resume" (it read too slowly: see SLOW_CONSUMER_CLOSE in server/socket-outbox.ts).
    */
   seq?: number;
 }

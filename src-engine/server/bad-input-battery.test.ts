@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskMonitor, type RunningTaskMonitor } from '../launcher/start-task-monitor.js';
 import { postJson } from '../test-support/http.js';
@@ -233,6 +234,28 @@ describe.concurrent('WebSocket frames', () => {
     expect((await rawExchange(monitor.port, handshake('/ws', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n'))).text).toMatch(/^HTTP\/1\.1 4\d\d/);
     expect((await rawExchange(monitor.port, handshake('/ws', 'Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n'))).text).toMatch(/^HTTP\/1\.1 400/);
     expect((await rawExchange(monitor.port, handshake('/elsewhere', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'))).text).toMatch(/^HTTP\/1\.1 404/);
+    await expectServerHealthy(monitor.url);
+  });
+
+  it.each([
+    ['a refused path', '/elsewhere'],
+    ['/ws', '/ws?sessionId=battery-reset'],
+  ])('a client that resets the connection right after an upgrade request to %s does not crash the server', async (_label, path) => {
+    // Node hands 'upgrade' a socket without an 'error' listener: the reset used to surface as an
+    // unhandled ECONNRESET from our answer's write, which killed the process.
+    for (let i = 0; i < 100; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(monitor.port, '127.0.0.1', () => {
+          socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+          setImmediate(() => {
+            socket.resetAndDestroy();
+            resolve();
+          });
+        });
+        socket.on('error', () => resolve());
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the server's writes fail after the resets arrive
     await expectServerHealthy(monitor.url);
   });
 });

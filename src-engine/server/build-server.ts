@@ -34,6 +34,7 @@ import { registerTaskDetailRoutes } from './routes/task-detail-routes.js';
 import { TaskHistory } from './task-history.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
+import { DEFAULT_OUTBOX_LIMITS } from './socket-outbox.js';
 import { describeValidationErrors } from './validation-messages.js';
 import { WsEndpoint } from './ws-endpoint.js';
 
@@ -99,7 +100,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   installRequestLog(app);
   const catalog = RouteCatalog.install(app); // before any route: GET / lists them all
   installApiDocs(app, options.version ?? '0.0.0');
-  const hub = new SocketHub();
+  const hub = new SocketHub({ ...DEFAULT_OUTBOX_LIMITS, maxPendingBytes: limits.maxOutboxBytes });
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
   const logFeed = new TaskLogFeed(engine);
   const ws = new WsEndpoint(engine, hub, journal, app.log, {
@@ -121,6 +122,9 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   let upgradeGuard: UpgradeGuard | undefined;
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own 'error' listener from a socket it hands to 'upgrade': a peer that resets
+    // while we answer (a refusal, the handshake) would otherwise crash the process (ECONNRESET).
+    socket.on('error', (error) => app.log.debug({ err: error }, 'upgrade socket error'));
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');

@@ -34,7 +34,9 @@ export class SocketHub {
     if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
     sockets.add(socket);
     this.total++;
-    outboxes.set(socket, new SocketOutbox(socket, this.flusher, this.outboxLimits, this.delivery));
+    const outbox = new SocketOutbox(socket, this.flusher, this.outboxLimits, this.delivery);
+    outboxes.set(socket, outbox);
+    socket.on('pong', (data) => outbox.acknowledge(data)); // the peer's answer to the outbox's probe
     socket.once('close', () => this.remove(sessionId, socket));
   }
 

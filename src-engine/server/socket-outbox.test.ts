@@ -6,7 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { ServerMessage, TaskDto, TaskState } from '../protocol/messages.js';
 import { SessionJournal } from './session-journal.js';
 import { outboxOf, sendMessage, SocketHub } from './socket-hub.js';
-import { OutboxFlusher, SocketOutbox } from './socket-outbox.js';
+import { OutboxFlusher, PROBE_ANSWER_MS, SLOW_CONSUMER_CLOSE, SocketOutbox } from './socket-outbox.js';
 
 /**
  * The send path under a slow consumer: a client that does not read must cost bounded memory, yet
@@ -21,9 +21,14 @@ class FakeSocket extends EventEmitter {
   send(data: Buffer): void {
     this.sent.push(data);
   }
-  terminate(): void {
-    this.readyState = 3;
-    this.emit('close');
+  readonly pings: Buffer[] = [];
+  ping(data: Buffer): void {
+    this.pings.push(data);
+  }
+  closedWith: { code: number; reason: string } | undefined;
+  close(code: number, reason: string): void {
+    this.closedWith = { code, reason };
+    this.readyState = 2; // closing: nothing more is sent
   }
   messages(): ServerMessage[] {
     return this.sent.map((frame) => JSON.parse(frame.toString()) as ServerMessage);
@@ -169,13 +174,49 @@ describe('SocketOutbox', () => {
     expect(flusher.size).toBe(0);
   });
 
-  it('cuts off a peer whose backlog of state changes outgrows the limit', () => {
+  it('closes a peer whose backlog of state changes outgrows the limit at once, with 4008 and a reason that says to resume', () => {
     const socket = new FakeSocket();
     const outbox = new SocketOutbox(socket, new OutboxFlusher(), { highWaterBytes: 1, maxPendingBytes: 1000 });
     socket.bufferedAmount = 10;
-    for (let i = 0; i < 100 && socket.readyState === 1; i++) outbox.send(Buffer.alloc(100), `t${i}`, false);
-    expect(socket.readyState).toBe(3);
+    let sent = 0;
+    for (; sent < 100 && socket.readyState === 1; sent++) outbox.send(Buffer.alloc(100), `t${sent}`, false);
+    expect(sent).toBe(11); // the frame that passed 1000 bytes
+    expect(socket.closedWith).toEqual({ code: 4008, reason: 'Too slow: reconnect with lastSeq to resume' });
+    expect(socket.closedWith).toEqual(SLOW_CONSUMER_CLOSE);
     expect(outbox.pendingBytes).toBe(0);
+    outbox.send(Buffer.alloc(100), 'late', false);
+    expect(outbox.pendingBytes).toBe(0); // a closing socket gets nothing more
+  });
+});
+
+describe('SocketOutbox: a peer that stopped reading while the kernel still takes its frames', () => {
+  it('probes it with a ping once a quarter of the limit was sent, and closes it with 4008 when the unanswered bytes pass the limit', () => {
+    const socket = new FakeSocket(); // bufferedAmount stays 0: the kernel takes everything
+    let now = 0;
+    const outbox = new SocketOutbox(socket, new OutboxFlusher(), { highWaterBytes: 64, maxPendingBytes: 1000 }, undefined, () => now);
+    for (let i = 0; i < 20; i++) outbox.send(Buffer.alloc(100), `t${i}`, false);
+    expect(socket.pings.map(String)).toEqual(['outbox-1']); // one probe, at 300 bytes
+    expect(socket.closedWith).toBeUndefined(); // a burst: the peer had no time to answer yet
+    now += PROBE_ANSWER_MS;
+    outbox.send(Buffer.alloc(100), 'later', false);
+    expect(socket.sent).toHaveLength(21);
+    expect(socket.closedWith).toEqual(SLOW_CONSUMER_CLOSE);
+  });
+
+  it('never closes a peer that answers its probes, however much it is sent', () => {
+    const socket = new FakeSocket();
+    let now = 0;
+    const outbox = new SocketOutbox(socket, new OutboxFlusher(), { highWaterBytes: 64, maxPendingBytes: 1000 }, undefined, () => now);
+    for (let i = 0; i < 1000; i++) {
+      now += 100;
+      outbox.send(Buffer.alloc(100), `t${i}`, false);
+      const probe = socket.pings.at(-1);
+      if (probe && i % 3 === 0) outbox.acknowledge(probe); // answers a little late, as a real peer does
+    }
+    expect(socket.sent).toHaveLength(1000);
+    expect(socket.closedWith).toBeUndefined();
+    expect(socket.pings.length).toBeGreaterThan(100);
+    outbox.acknowledge(Buffer.from('a keep-alive pong')); // someone else's pong acknowledges nothing
   });
 });
 

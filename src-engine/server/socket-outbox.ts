@@ -7,8 +7,19 @@ export interface OutboxSocket {
   /** Bytes accepted by `send` but not yet handed to the kernel. */
   readonly bufferedAmount: number;
   send(data: Buffer, options: { binary: boolean }): void;
-  terminate(): void;
+  /** A WebSocket ping; the peer answers with a pong carrying the same payload once it read it. */
+  ping(data: Buffer): void;
+  close(code: number, reason: string): void;
 }
+
+/**
+ * Close sent to a socket whose outbox passed {@link OutboxLimits.maxPendingBytes}: the client reads
+ * too slowly to keep up. Nothing is lost: every frame is in the session's journal, so a client
+ * that reconnects with `?lastSeq=N&epoch=E` (the last number it processed) gets exactly what it
+ * missed (or a snapshot, when that is older than the replay buffer). 4008 is in the range for
+ * applications (4000-4999); the reason says what to do.
+ */
+export const SLOW_CONSUMER_CLOSE = { code: 4008, reason: 'Too slow: reconnect with lastSeq to resume' } as const;
 
 /** Limits of a {@link SocketOutbox}. */
 export interface OutboxLimits {
@@ -20,9 +31,14 @@ export interface OutboxLimits {
    */
   highWaterBytes: number;
   /**
-   * Bytes that may wait in one outbox. Coalescing keeps one tick per task, but state changes are
-   * never dropped; a peer that falls this far behind is cut off (its client reconnects and gets
-   * a fresh snapshot). Default 16 MiB.
+   * Bytes a peer may be behind: sent but not yet read (as far as its pongs show) plus waiting in
+   * the outbox. Coalescing keeps one tick per task, but state changes are never dropped; a peer
+   * that falls this far behind is closed at once with {@link SLOW_CONSUMER_CLOSE} (its client
+   * reconnects and resumes from the journal). Default 16 MiB.
+   *
+   * Why count what was sent: the kernel takes tens of MB for a peer that stopped reading (its
+   * receive buffer plus our send buffer; over 50 MB on loopback here) before anything waits in
+   * user space, so the outbox alone would notice only after the keep-alive had dropped the peer.
    */
   maxPendingBytes: number;
 }
@@ -30,6 +46,8 @@ export interface OutboxLimits {
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { highWaterBytes: 64 * 1024, maxPendingBytes: 16 * 1024 * 1024 };
 
 const OPEN = 1;
+/** Time a peer gets to answer the outbox's probe before the bytes it has not read count against it. */
+export const PROBE_ANSWER_MS = 1000;
 const TEXT = { binary: false } as const;
 
 /** A frame waiting for a slow socket; `frame` is null once a newer tick of its task replaced it. */
@@ -66,6 +84,13 @@ export class SocketOutbox {
   /** Latest pending frame per task, to coalesce into; only entries still in `queue`. */
   private lastByTask: Map<string, PendingFrame> | undefined;
   private bytes = 0;
+  /** Bytes handed to the socket so far. */
+  private sent = 0;
+  /** Bytes the peer has read, as far as it showed by answering a probe (a ping sent after them). */
+  private read = 0;
+  /** The outstanding probe: its payload, `sent` when it went out, and when; undefined when none is. */
+  private probe: { payload: string; sentBefore: number; at: number } | undefined;
+  private probes = 0;
 
   constructor(
     private readonly socket: OutboxSocket,
@@ -73,6 +98,7 @@ export class SocketOutbox {
     private readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS,
     /** Shared by every outbox of a hub; read by the metrics. */
     private readonly stats: DeliveryStats = newDeliveryStats(),
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Frames waiting for the socket. */
@@ -95,9 +121,19 @@ export class SocketOutbox {
     if (this.bytes === 0 && socket.bufferedAmount < this.limits.highWaterBytes) {
       this.stats.framesSent++;
       socket.send(frame, TEXT);
+      this.sent += frame.length;
+      if (this.sent - this.read >= this.limits.maxPendingBytes / 4) this.checkReader();
       return;
     }
     this.enqueue(frame, taskId, tick);
+  }
+
+  /** A pong arrived: if it answers our probe, the peer has read everything sent before it. */
+  acknowledge(payload: Buffer): void {
+    const probe = this.probe;
+    if (!probe || payload.length !== probe.payload.length || payload.toString() !== probe.payload) return;
+    this.read = probe.sentBefore;
+    this.probe = undefined;
   }
 
   /**
@@ -125,7 +161,9 @@ export class SocketOutbox {
       this.stats.framesSent++;
       this.stats.onDelay?.(performance.now() - entry.queuedAt);
       socket.send(frame, TEXT);
+      this.sent += frame.length;
     }
+    this.checkReader();
     return true;
   }
 
@@ -160,12 +198,36 @@ export class SocketOutbox {
     queue.push(entry);
     this.bytes += frame.length;
     if (taskId !== undefined) lastByTask.set(taskId, entry);
-    if (this.bytes > this.limits.maxPendingBytes) {
-      this.discard();
-      this.socket.terminate();
-      return;
-    }
+    if (!this.checkReader()) return;
     this.flusher.schedule(this);
+  }
+
+  /**
+   * Closes the socket when the peer is too far behind (see {@link OutboxLimits.maxPendingBytes});
+   * otherwise, once a quarter of the limit was sent since the peer last showed it read, asks it to
+   * show again (a ping: it answers once it has read everything before it). Returns false when it
+   * closed the socket.
+   */
+  private checkReader(): boolean {
+    const unread = this.sent - this.read;
+    const behind = unread + this.bytes > this.limits.maxPendingBytes;
+    // A burst (a replay, a snapshot) may pass the limit before a healthy peer had time to answer:
+    // unanswered bytes count once the probe had PROBE_ANSWER_MS to come back. Bytes waiting in
+    // our own memory count at once.
+    if (this.bytes > this.limits.maxPendingBytes || (behind && this.probe !== undefined && this.now() - this.probe.at >= PROBE_ANSWER_MS)) {
+      // The backlog is dropped now (the journal has it), and the peer is told why and how to
+      // resume rather than left to the keep-alive. The close frame waits behind what the kernel
+      // already holds; ws cuts the socket if the closing handshake does not finish in 30 s.
+      this.discard();
+      this.probe = undefined;
+      if (this.socket.readyState === OPEN) this.socket.close(SLOW_CONSUMER_CLOSE.code, SLOW_CONSUMER_CLOSE.reason);
+      return false;
+    }
+    if (!this.probe && unread >= this.limits.maxPendingBytes / 4 && this.socket.readyState === OPEN) {
+      this.probe = { payload: `outbox-${++this.probes}`, sentBefore: this.sent, at: this.now() };
+      this.socket.ping(Buffer.from(this.probe.payload));
+    }
+    return true;
   }
 }
 

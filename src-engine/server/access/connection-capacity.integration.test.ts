@@ -17,7 +17,7 @@ import { waitForOutput } from '../../test-support/cli-process.js';
 
 const SOCKETS = 5000;
 /** Sockets of the later rounds: fewer, to stay well within CI time; a leak per session still shows. */
-const LATER_ROUND = 2500;
+const LATER_ROUND = 2000;
 const BATCH = 250;
 
 /** The soft limit on open files of this process (Linux), or undefined where it cannot be read. */

@@ -8,6 +8,11 @@ import type { ServerOptions as HttpServerOptions } from 'node:http';
 export interface ServerLimits {
   /** Open WebSockets at most; the next upgrade gets 503 with Retry-After. */
   maxConnections: number;
+  /**
+   * Bytes that may wait for one socket that reads too slowly (after coalescing progress ticks);
+   * beyond, it is closed with 4008 "Too slow: reconnect with lastSeq to resume".
+   */
+  maxOutboxBytes: number;
   /** Sustained messages per second one WebSocket may send... */
   messagesPerSecond: number;
   /** ...with bursts up to this many; beyond, the socket is closed with 1008 "rate limit". */
@@ -27,6 +32,7 @@ export interface ServerLimits {
 /** The defaults: generous for people and scripts, small enough that no one client can hog the server. */
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxConnections: 2000,
+  maxOutboxBytes: 16 * 1024 * 1024,
   messagesPerSecond: 20,
   messageBurst: 40,
   maxQueuedPerSession: 200,
