@@ -42,6 +42,10 @@ export interface TaskKind<P = Record<string, unknown>> {
    * Default `rerun`.
    */
   onInterrupted?: 'rerun' | 'fail';
+  /** At most this many tasks of the kind run at once (others wait, queued, with a `waitReason`). Default: no own limit. */
+  concurrency?: number;
+  /** At most `max` tasks of the kind start in any window of `perMs` ms. Default: no limit. */
+  rateLimit?: { max: number; perMs: number };
 }
 
 /** Thrown by {@link TaskKind.parse} for parameters a person must fix. */

@@ -5,6 +5,7 @@ import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
 import { MemoryScheduleStore } from '../schedules/schedule-record.js';
 import { Scheduler } from '../schedules/scheduler.js';
+import { SqliteQueueControlStore } from '../queue/queue-control-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
@@ -92,6 +93,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     capacity: options.queueCapacity ?? 1000,
     store,
     onStoreError: (error) => storeErrorLogger(error),
+    ...(store instanceof SqliteTaskStore ? { queueControlStore: new SqliteQueueControlStore(store.connection) } : {}),
   });
   const scheduler = new Scheduler({ engine, store: store instanceof SqliteTaskStore ? new SqliteScheduleStore(store.connection) : new MemoryScheduleStore() });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);

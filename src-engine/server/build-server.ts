@@ -15,6 +15,8 @@ import { registerScheduleRoutes } from './routes/schedule-routes.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import { OwnerSockets } from './owner-sockets.js';
 import { bridgeSchedulesToOwner } from './schedule-bridge.js';
+import { registerQueueRoutes } from './routes/queue-routes.js';
+import { queueState } from './queue-dto.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { describeValidationErrors } from './validation-messages.js';
@@ -80,6 +82,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   // Owner-only news (schedules, queue control) goes to the sockets admitted as the owner.
   const owners = new OwnerSockets();
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
+  const unbridgeQueue = engine.queueControl.subscribe(() => owners.broadcast({ type: 'queueState', data: queueState(engine), timestamp: new Date().toISOString() }));
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   const upgradeGuard = installAccess(app, { engine, access, limits });
@@ -109,6 +112,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi });
   registerTaskRoutes(app, engine);
   if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
+  registerQueueRoutes(app, engine);
   if (serveUi) {
     app.get('/*', (request, reply) => {
       if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -134,6 +138,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.addHook('preClose', async () => {
     unbridge();
     unbridgeSchedules();
+    unbridgeQueue();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

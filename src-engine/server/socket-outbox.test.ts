@@ -52,6 +52,7 @@ function dto(id: string, state: TaskState, progress: number, status: string): Ta
     retryAt: null,
     runAt: null,
     scheduleId: null,
+    waitReason: null,
   };
 }
 

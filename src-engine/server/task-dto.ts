@@ -51,5 +51,6 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     retryAt: task.state === 'queued' ? isoOrNull(task.runAt) : null,
     runAt: task.state === 'scheduled' ? isoOrNull(task.runAt) : null,
     scheduleId: task.scheduleId ?? null,
+    waitReason: task.state === 'queued' ? (task.waitReason ?? null) : null,
   };
 }

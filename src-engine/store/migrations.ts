@@ -52,6 +52,8 @@ export const MIGRATIONS: readonly string[] = [
      next_run_at  INTEGER,
      run_pending  INTEGER NOT NULL DEFAULT 0
    );`,
+  // 4: queue control (issue #13): the pause switches of the whole queue and of single kinds.
+  `CREATE TABLE queue_control (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Schema version a fully migrated database has. */

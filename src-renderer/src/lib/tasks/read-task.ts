@@ -76,6 +76,7 @@ export function readTask(value: unknown): TaskDto | null {
     retryAt: text('retryAt'),
     runAt: text('runAt'),
     scheduleId: text('scheduleId'),
+    waitReason: text('waitReason'),
   };
 }
 

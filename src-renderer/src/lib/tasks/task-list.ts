@@ -216,6 +216,7 @@ export function placeholderTask(input: {
     retryAt: null,
     runAt: null,
     scheduleId: null,
+    waitReason: null,
   };
 }
 

@@ -23,6 +23,7 @@ export function task(overrides: Partial<TaskDto> & { id: string }): TaskDto {
     retryAt: null,
     runAt: null,
     scheduleId: null,
+    waitReason: null,
     ...overrides,
   };
 }
