@@ -207,3 +207,24 @@ describe('Scheduler: definitions', () => {
     expect(events).toEqual(['deleted file:instant']);
   });
 });
+
+describe('Scheduler: at least once', () => {
+  it('a run that came due but whose task was not yet stored when the process died happens after the restart', async () => {
+    const store = new MemoryScheduleStore();
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    // First life: the engine never finishes storing the run's task (the process dies meanwhile).
+    const stuck = { submit: () => new Promise<never>(() => undefined), get: () => undefined, subscribe: () => () => undefined, check: () => ({ ok: true as const }) };
+    const first = new Scheduler({ engine: stuck, store, clock });
+    first.start();
+    const created = first.create({ name: 'hourly', cron: '0 * * * *', kind: 'instant' });
+    if (!created.ok) throw new Error(created.message);
+    clock.advanceTo('2026-01-01T01:00:00Z');
+    first.stop();
+    expect(store.loadAll()[0]!.nextRunAt).toBe(Date.parse('2026-01-01T01:00:00Z'));
+    clock.jumpTo('2026-01-01T01:05:00Z');
+    const second = setup('', store, clock);
+    clock.advance(0);
+    await until(() => second.runs.length === 1, 'the run after the restart');
+    expect(second.scheduler.get(created.value.id)!.nextRunAt).toBe(Date.parse('2026-01-01T02:00:00Z'));
+  });
+});
