@@ -96,6 +96,25 @@ describe('queue control: per-kind limits', () => {
     expect(engine.queueControl.activeOf('slow')).toBe(2);
   });
 
+  it('a task let through by its gate goes before the rest of the queue', async () => {
+    const other = gatedKind('other');
+    const slow = gatedKind('slow', { concurrency: 1 });
+    const engine = new TaskEngine({ clock: new ManualClock(0), kinds: [slow.kind, other.kind], concurrency: 2 });
+    engine.start();
+    stops.push(() => engine.stop({ graceMs: 0 }));
+    const a = await submitted(engine, 'slow');
+    await until(() => slow.started.includes(a));
+    const b = await submitted(engine, 'slow'); // parked: the job's one slot is taken
+    await until(() => engine.get(b)?.waitReason === 'job limit 1 reached');
+    const o1 = await submitted(engine, 'other');
+    await until(() => other.started.includes(o1));
+    const o2 = await submitted(engine, 'other'); // waits for a worker
+    slow.gates.get(a)!.finish();
+    await until(() => slow.started.includes(b), 'the released task to take the free worker');
+    expect(other.started).toEqual([o1]);
+    expect(engine.get(o2)?.state).toBe('queued');
+  });
+
   it('a cancelled waiting task gives nothing up: the next one takes the freed slot', async () => {
     const { engine, slow } = setup([], { slow: { concurrency: 1 } });
     const first = await submitted(engine, 'slow');

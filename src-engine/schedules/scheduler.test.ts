@@ -185,6 +185,18 @@ describe('Scheduler: definitions', () => {
     expect(scheduler.delete(schedule.id)).toMatchObject({ ok: false, reason: 'not-found' });
   });
 
+  it('run now ignores the overlap policy; a run the engine refuses is kept in lastError', async () => {
+    const { scheduler, runs, engine, gated } = setup('2026-01-01T00:00:00Z');
+    const schedule = created(scheduler, { name: 'slow one', kind: 'slow', cron: '0 3 * * *', overlap: 'skip' });
+    await scheduler.runNow(schedule.id);
+    await scheduler.runNow(schedule.id);
+    expect(runs).toHaveLength(2);
+    await until(() => gated.started.length === 2);
+    await engine.stop({ graceMs: 0 });
+    expect(await scheduler.runNow(schedule.id)).toMatchObject({ ok: false, reason: 'submit-refused', message: expect.stringContaining('shutting down') });
+    expect(scheduler.get(schedule.id)!.lastError).toContain('shutting down');
+  });
+
   it('syncs schedules declared in the jobs file: creates, updates in place, keeps the enabled switch, removes the undeclared; they are read-only over the API', () => {
     const { scheduler } = setup('2026-01-01T00:00:00Z');
     const events: string[] = [];
