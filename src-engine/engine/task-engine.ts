@@ -515,6 +515,8 @@ export class TaskEngine {
 
   /** Puts a task in the queue; one that finds it full (newer submissions) waits for space rather than failing. */
   private enqueue(task: TaskRecord): void {
+    // Back from a wait (delay, backoff) during which the queue may have been paused or resumed.
+    if (!this.queueControl.isReleased(task.id)) task.waitReason = this.queueControl.paused || this.queueControl.isKindPaused(task.kind) ? 'paused' : null;
     if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
   }
 

@@ -28,6 +28,14 @@ function setup(extraKinds: TaskKind<any>[] = [], options: { clock?: ManualClock;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('queue control: pause and resume', () => {
+  it('keeps nothing per task for kinds without limits (no start times piling up)', async () => {
+    const { engine, started } = setup();
+    for (let i = 0; i < 200; i++) await submitted(engine, 'instant');
+    await until(() => started.length === 200);
+    const lanes = (engine.queueControl as unknown as { lanes: Map<string, { starts: number[]; parked: unknown[]; active: number }> }).lanes;
+    expect(lanes.get('instant')).toMatchObject({ starts: [], parked: [], active: 0 });
+  });
+
   it('a paused queue starts nothing (queued tasks say "paused"), lets running ones finish, and runs everything on resume', async () => {
     const { engine, started, slow } = setup();
     const running = await submitted(engine, 'slow');

@@ -123,7 +123,7 @@ export class AdmissionGate<T extends GatedTask> {
     if (lane.parked.length === 0) {
       reason = this.blockedReason(task.kind, lane);
       if (reason === null) {
-        this.take(lane);
+        this.take(task.kind, lane);
         return true;
       }
     } else reason = lane.parked[0]!.waitReason ?? this.blockedReason(task.kind, lane) ?? 'waiting for earlier tasks of this job';
@@ -196,9 +196,10 @@ export class AdmissionGate<T extends GatedTask> {
     return null;
   }
 
-  private take(lane: Lane<T>): void {
+  private take(kind: string, lane: Lane<T>): void {
     lane.active++;
-    lane.starts.push(this.clock.now());
+    // Start times matter only under a rate limit (and are pruned only then).
+    if (this.options.limitsOf(kind)?.rateLimit) lane.starts.push(this.clock.now());
   }
 
   /** Lets parked tasks through, in order, while the kind's gate allows; re-words the rest's reason. */
@@ -215,7 +216,7 @@ export class AdmissionGate<T extends GatedTask> {
         return;
       }
       lane.parked.shift();
-      this.take(lane);
+      this.take(kind, lane);
       this.reserved.add(head.id);
       this.setReason(head, null);
       this.options.release(head);
