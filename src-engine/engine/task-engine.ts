@@ -15,6 +15,8 @@ import { demoKind } from './kinds/demo-kind.js';
 import { RESOLVED, RunContext, RunControl } from './run-control.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
+import { AdmissionGate } from '../queue/admission-gate.js';
+import type { QueueControlStore } from '../queue/queue-control-store.js';
 
 /** Options of {@link TaskEngine}; every field has a sensible default. */
 export interface TaskEngineOptions {
@@ -36,6 +38,8 @@ export interface TaskEngineOptions {
   now?: () => number;
   /** Clock and timers of delayed tasks and retry backoffs, injectable for tests. Default: the system clock. */
   clock?: Clock;
+  /** Where the queue's pause switches are kept (default: memory). */
+  queueControlStore?: QueueControlStore;
 }
 
 /** Filter and page of {@link TaskEngine.list}. */
@@ -69,6 +73,8 @@ const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
 /** Status text of a task waiting for its `runAt`. */
 export const SCHEDULED_STATUS = 'Scheduled';
+/** Queue priority of a task the admission gate let through: ahead of every submitted priority. */
+const RELEASED_PRIORITY = Number.MAX_SAFE_INTEGER;
 /** Ticks kept while `Running` is being made durable; more are merged into the last. */
 const MAX_HELD_TICKS = 64;
 
@@ -108,6 +114,11 @@ export class TaskEngine {
    * with `runAt`). One heap and one timer for all of them, however many.
    */
   private readonly due: DueTimer<TaskRecord>;
+  /**
+   * Pause switches and per-kind limits (src-engine/queue/): workers ask it before running a task;
+   * a task that may not run yet is parked there and released into the queue, ahead of the rest.
+   */
+  readonly queueControl: AdmissionGate<TaskRecord>;
   /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
   private listeners: readonly EngineListener[] = [];
   private readonly queue: Channel<TaskRecord>;
@@ -124,6 +135,14 @@ export class TaskEngine {
     const clock = options.clock ?? systemClock;
     this.now = options.now ?? (() => clock.now());
     this.due = new DueTimer(clock, (task) => this.onDue(task));
+    this.queueControl = new AdmissionGate<TaskRecord>({
+      clock,
+      ...(options.queueControlStore ? { store: options.queueControlStore } : {}),
+      limitsOf: (kind) => this.kinds.get(kind),
+      release: (task) => this.enqueue(task),
+      reasonChanged: (task) => this.emit({ type: 'taskUpdated', task, stateChanged: false }),
+    });
+    this.queueControl.subscribe(() => this.rewordPaused());
     this.store = options.store ?? new MemoryTaskStore();
     this.logs = options.logs ?? new MemoryTaskLogStore();
     this.durable = this.store.durable !== false;
@@ -131,7 +150,8 @@ export class TaskEngine {
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
     // Higher priority first, FIFO among equals; full means refused (submit) or waiting (retries).
-    this.queue = createPriorityChannel<TaskRecord>({ capacity: this.capacity, priorityOf: (task) => task.priority });
+    // Tasks the gate let through hold a slot of their kind: they are read before everything else.
+    this.queue = createPriorityChannel<TaskRecord>({ capacity: this.capacity, priorityOf: (task) => (this.queueControl.isReleased(task.id) ? RELEASED_PRIORITY : task.priority) });
     this.registerKind(demoKind);
     for (const kind of options.kinds ?? []) this.registerKind(kind);
   }
@@ -191,6 +211,7 @@ export class TaskEngine {
     const maxAttempts = Math.min(MAX_ATTEMPTS_LIMIT, submission.maxAttempts ?? kind.maxAttempts ?? 1);
     const task = newTaskRecord(submission, kindName, parameters, maxAttempts, this.now());
     task.job = kind.job ? kindName : null;
+    if (this.queueControl.paused || this.queueControl.isKindPaused(kindName)) task.waitReason = 'paused';
     if (task.state === 'scheduled') return this.submitScheduled(task);
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
@@ -259,6 +280,16 @@ export class TaskEngine {
       if (error instanceof TaskParameterError) return { ok: false, reason: 'invalid-parameters', message: error.message };
       throw error;
     }
+  }
+
+  /** Names of the registered kinds. */
+  kindNames(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  /** The kind registered under `name`. */
+  kindOf(name: string): Readonly<TaskKind<any>> | undefined {
+    return this.kinds.get(name);
   }
 
   /** The task with this id, if the engine still knows it. */
@@ -393,6 +424,13 @@ export class TaskEngine {
   private async workLoop(): Promise<void> {
     const signal = this.stopController.signal;
     while (!signal.aborted) {
+      if (this.queueControl.paused) {
+        try {
+          await this.queueControl.whenResumed(signal);
+        } catch {
+          return; // stopped
+        }
+      }
       let task: TaskRecord;
       // The fast path takes a waiting task without a promise; only an idle worker waits.
       const next = this.queue.reader.tryRead();
@@ -408,7 +446,12 @@ export class TaskEngine {
       // The store cannot write: start nothing until it can (the task stays queued meanwhile).
       if (this.store.failure !== undefined) await waitUnlessAborted(this.store.writable?.(), signal);
       // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
-      if (task.state !== 'queued' || signal.aborted) continue;
+      if (task.state !== 'queued' || signal.aborted) {
+        this.queueControl.dropped(task);
+        continue;
+      }
+      // Paused, or its kind at a limit: parked by the gate, which queues it again when it may run.
+      if (!this.queueControl.admit(task)) continue;
       await this.runTask(task);
     }
   }
@@ -428,6 +471,7 @@ export class TaskEngine {
     let ended: Promise<void>;
     try {
       task.startedAt = this.now();
+      task.waitReason = null;
       task.statusText = 'Running';
       task.progress = 0;
       this.setState(task, 'running');
@@ -452,6 +496,7 @@ export class TaskEngine {
     const settle = (): void => {
       this.running.delete(task.id);
       this.logs.release(task.id);
+      this.queueControl.finished(task);
       control.settle();
     };
     if (ended === RESOLVED) settle();
@@ -540,6 +585,8 @@ export class TaskEngine {
 
   /** Puts a task in the queue; one that finds it full (newer submissions) waits for space rather than failing. */
   private enqueue(task: TaskRecord): void {
+    // Back from a wait (delay, backoff) during which the queue may have been paused or resumed.
+    if (!this.queueControl.isReleased(task.id)) task.waitReason = this.queueControl.paused || this.queueControl.isKindPaused(task.kind) ? 'paused' : null;
     if (!this.queue.writer.tryWrite(task)) void this.queue.writer.write(task, this.stopController.signal).catch(() => undefined);
   }
 
@@ -588,6 +635,22 @@ export class TaskEngine {
     }
     this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
     then?.();
+  }
+
+  /**
+   * The queue or a kind was paused or resumed: queued tasks that are not parked (those are the
+   * gate's to word) say `paused`, or stop saying it.
+   */
+  private rewordPaused(): void {
+    const gate = this.queueControl;
+    for (const task of this.tasks.values()) {
+      if (task.state !== 'queued' || task.runAt !== null) continue;
+      const paused = gate.paused || gate.isKindPaused(task.kind);
+      if (paused && !task.waitReason) task.waitReason = 'paused';
+      else if (!paused && task.waitReason === 'paused') task.waitReason = null;
+      else continue;
+      this.emit({ type: 'taskUpdated', task, stateChanged: false });
+    }
   }
 
   /** Recovers one stored task at start. */

@@ -60,9 +60,9 @@ export interface TaskKind<P = Record<string, unknown>> {
   allow?: readonly JobAudience[];
   /** Set for kinds made from the owner's jobs file: their tasks carry `job` = the kind's name. */
   job?: boolean;
-  /** Most tasks of this kind running at once (enforced by the scheduler, not the engine). */
+  /** At most this many tasks of the kind run at once (others wait, queued, with a `waitReason`). Default: no own limit. */
   concurrency?: number;
-  /** At most `max` starts per `perMs` (enforced by the scheduler, not the engine). */
+  /** At most `max` tasks of the kind start in any window of `perMs` ms. Default: no limit. */
   rateLimit?: { max: number; perMs: number };
 }
 

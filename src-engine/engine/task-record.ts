@@ -27,6 +27,11 @@ export interface TaskRecord {
   maxAttempts: number;
   /** Higher runs first; equal priorities run in submission order. */
   priority: number;
+  /**
+   * Why a queued task waits although it is its turn (`paused`, `job limit 1 reached`, `rate limit:
+   * next slot in 12 s`); set by the admission gate, never stored.
+   */
+  waitReason?: string | null;
   /** The recurring schedule this task is a run of; absent for tasks started by hand. */
   readonly scheduleId?: string | null;
   /**

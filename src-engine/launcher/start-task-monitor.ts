@@ -7,6 +7,7 @@ import { describeStoreError } from '../store/store-error.js';
 import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
 import { MemoryScheduleStore } from '../schedules/schedule-record.js';
 import { Scheduler } from '../schedules/scheduler.js';
+import { SqliteQueueControlStore } from '../queue/queue-control-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
 import { JobCatalog } from '../jobs/jobs-catalog.js';
@@ -131,6 +132,7 @@ async function startOn(
     store,
     ...(store instanceof SqliteTaskStore ? { logs: new SqliteTaskLogStore(store) } : {}),
     onStoreError,
+    ...(store instanceof SqliteTaskStore ? { queueControlStore: new SqliteQueueControlStore(store.connection) } : {}),
   });
   const metrics = new TaskMetrics(engine);
   if (store instanceof SqliteTaskStore) store.onCommit = (ms) => metrics.observeCommit(ms);

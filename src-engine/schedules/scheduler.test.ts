@@ -185,6 +185,18 @@ describe('Scheduler: definitions', () => {
     expect(scheduler.delete(schedule.id)).toMatchObject({ ok: false, reason: 'not-found' });
   });
 
+  it('run now ignores the overlap policy; a run the engine refuses is kept in lastError', async () => {
+    const { scheduler, runs, engine, gated } = setup('2026-01-01T00:00:00Z');
+    const schedule = created(scheduler, { name: 'slow one', kind: 'slow', cron: '0 3 * * *', overlap: 'skip' });
+    await scheduler.runNow(schedule.id);
+    await scheduler.runNow(schedule.id);
+    expect(runs).toHaveLength(2);
+    await until(() => gated.started.length === 2);
+    await engine.stop({ graceMs: 0 });
+    expect(await scheduler.runNow(schedule.id)).toMatchObject({ ok: false, reason: 'submit-refused', message: expect.stringContaining('shutting down') });
+    expect(scheduler.get(schedule.id)!.lastError).toContain('shutting down');
+  });
+
   it('syncs schedules declared in the jobs file: creates, updates in place, keeps the enabled switch, removes the undeclared; they are read-only over the API', () => {
     const { scheduler } = setup('2026-01-01T00:00:00Z');
     const events: string[] = [];
@@ -205,5 +217,26 @@ describe('Scheduler: definitions', () => {
     scheduler.syncFromFile([]);
     expect(scheduler.get('file:instant')).toBeUndefined();
     expect(events).toEqual(['deleted file:instant']);
+  });
+});
+
+describe('Scheduler: at least once', () => {
+  it('a run that came due but whose task was not yet stored when the process died happens after the restart', async () => {
+    const store = new MemoryScheduleStore();
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    // First life: the engine never finishes storing the run's task (the process dies meanwhile).
+    const stuck = { submit: () => new Promise<never>(() => undefined), get: () => undefined, subscribe: () => () => undefined, check: () => ({ ok: true as const }) };
+    const first = new Scheduler({ engine: stuck, store, clock });
+    first.start();
+    const created = first.create({ name: 'hourly', cron: '0 * * * *', kind: 'instant' });
+    if (!created.ok) throw new Error(created.message);
+    clock.advanceTo('2026-01-01T01:00:00Z');
+    first.stop();
+    expect(store.loadAll()[0]!.nextRunAt).toBe(Date.parse('2026-01-01T01:00:00Z'));
+    clock.jumpTo('2026-01-01T01:05:00Z');
+    const second = setup('', store, clock);
+    clock.advance(0);
+    await until(() => second.runs.length === 1, 'the run after the restart');
+    expect(second.scheduler.get(created.value.id)!.nextRunAt).toBe(Date.parse('2026-01-01T02:00:00Z'));
   });
 });

@@ -291,21 +291,17 @@ export class Scheduler {
     const now = this.clock.now();
     const dueAt = schedule.nextRunAt;
     const missed = now - dueAt > this.graceMs;
-    // Plan first (after now, not after the due time): a downtime of three days is one decision, not 4,320 runs.
+    // Plan the next time at once (after now, not after the due time: a downtime of three days is
+    // one decision, not 4,320 runs) and arm it, but store it only with the outcome: if the process
+    // dies before this run's task is stored, the restart finds this time still due (at least once).
     this.plan(schedule, Math.max(now, dueAt));
-    this.commit(schedule);
-    if (missed && schedule.misfire === 'skip') return;
-    if (this.isActive(schedule)) {
-      if (schedule.overlap === 'skip') return;
-      if (schedule.overlap === 'queue') {
-        if (!schedule.runPending) {
-          schedule.runPending = true;
-          this.commit(schedule);
-        }
-        return;
-      }
+    this.arm(schedule);
+    if (missed && schedule.misfire === 'skip') return this.commit(schedule);
+    if (this.isActive(schedule) && schedule.overlap !== 'allow') {
+      if (schedule.overlap === 'queue') schedule.runPending = true; // one waits, however many came due
+      return this.commit(schedule);
     }
-    await this.submitRun(schedule);
+    await this.submitRun(schedule); // stores and announces the schedule once the task is stored
   }
 
   private isActive(schedule: ScheduleRecord): boolean {

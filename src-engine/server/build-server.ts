@@ -32,6 +32,8 @@ import { OwnerSockets } from './owner-sockets.js';
 import { bridgeSchedulesToOwner } from './schedule-bridge.js';
 import { registerTaskDetailRoutes } from './routes/task-detail-routes.js';
 import { TaskHistory } from './task-history.js';
+import { registerQueueRoutes } from './routes/queue-routes.js';
+import { queueState } from './queue-dto.js';
 import { SessionJournal } from './session-journal.js';
 import { SocketHub } from './socket-hub.js';
 import { DEFAULT_OUTBOX_LIMITS } from './socket-outbox.js';
@@ -117,6 +119,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const owners = new OwnerSockets();
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
   const history = new TaskHistory(engine);
+  const unbridgeQueue = engine.queueControl.subscribe(() => owners.broadcast({ type: 'queueState', data: queueState(engine), timestamp: new Date().toISOString() }));
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   let upgradeGuard: UpgradeGuard | undefined;
@@ -165,6 +168,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       registerJobRoutes(app, engine, options.jobs);
       registerLogRoutes(app, engine);
       if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
+      registerQueueRoutes(app, engine);
       if (serveUi) {
         app.get('/*', { schema: { hide: true, response: { 200: { type: 'string', description: 'The UI' }, ...ERROR_RESPONSES } } }, (request, reply) => {
           if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -197,6 +201,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     logFeed.close();
     unbridgeSchedules();
     history.close();
+    unbridgeQueue();
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();

@@ -58,6 +58,7 @@ function dto(id: string, state: TaskState, progress: number, status: string): Ta
     runAt: null,
     job: null,
     scheduleId: null,
+    waitReason: null,
   };
 }
 

@@ -52,5 +52,6 @@ export function toTaskDto(task: Readonly<TaskRecord>): TaskDto {
     runAt: task.state === 'scheduled' ? isoOrNull(task.runAt) : null,
     job: task.job ?? null,
     scheduleId: task.scheduleId ?? null,
+    waitReason: task.state === 'queued' ? (task.waitReason ?? null) : null,
   };
 }

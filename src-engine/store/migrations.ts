@@ -62,7 +62,9 @@ export const MIGRATIONS: readonly string[] = [
      next_run_at  INTEGER,
      run_pending  INTEGER NOT NULL DEFAULT 0
    );`,
-  // 5 (metrics rollups, src-engine/metrics/): one row per minute and kind ('*' = all kinds) for
+  // 5: queue control (issue #13): the pause switches of the whole queue and of single kinds.
+  `CREATE TABLE queue_control (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 6 (metrics rollups, src-engine/metrics/): one row per minute and kind ('*' = all kinds) for
   // the charts of GET /api/stats; pruned after 8 days.
   `CREATE TABLE stats_minutes (
      minute      INTEGER NOT NULL,

@@ -100,6 +100,10 @@ describe('schedule routes', () => {
     // Two seconds apart, give or take a loaded machine's timer lateness.
     expect(gap).toBeGreaterThan(1000);
     expect(gap).toBeLessThan(3500);
+    expect(created.body.timezone).toBe('UTC');
+    // Each time it comes due, owner sockets hear of its next run time.
+    const updates = () => socket.ofType('scheduleUpdated').filter((m) => m.data.id === id).map((m) => m.data.nextRunAt);
+    expect(new Set(updates()).size).toBeGreaterThanOrEqual(2);
     await send('PATCH', `/api/schedules/${id}`, { enabled: false });
     await new Promise((resolve) => setTimeout(resolve, 500)); // a run submitted just before is announced once stored
     const stoppedAt = runs().length;

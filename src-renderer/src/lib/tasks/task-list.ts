@@ -231,6 +231,7 @@ export function placeholderTask(input: {
     runAt: null,
     job: null,
     scheduleId: null,
+    waitReason: null,
   };
 }
 
