@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { MemoryRollupStore, SqliteRollupStore } from '../metrics/rollup-store.js';
+import { StatsRollups } from '../metrics/stats-rollups.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { DATABASE_FILE } from './data-dir.js';
@@ -95,6 +97,9 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
   });
   const metrics = new TaskMetrics(engine);
   if (store instanceof SqliteTaskStore) store.onCommit = (ms) => metrics.observeCommit(ms);
+  const stats = new StatsRollups(engine, store instanceof SqliteTaskStore ? new SqliteRollupStore(store.database) : new MemoryRollupStore(), {
+    onError: (error) => storeErrorLogger(error),
+  });
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined);
   const access = createAccessControl({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -108,6 +113,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
   const app = buildServer(engine, {
     access,
     metrics,
+    stats,
     metricsPublic: options.metricsPublic ?? false,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
@@ -124,6 +130,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
     await app.listen({ host, port });
   } catch (error) {
     await app.close();
+    stats.close();
     await store.close();
     throw explainListenError(error, host, port);
   }
@@ -155,6 +162,7 @@ export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promis
       (closing ??= (async () => {
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
+        stats.close(); // after the last task event: the final minutes are written
         await store.close();
       })()),
   };

@@ -13,6 +13,10 @@ import { bridgeEngineToSockets } from './engine-bridge.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { ERROR_RESPONSES } from './schemas/shared-schemas.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { MemoryRollupStore } from '../metrics/rollup-store.js';
+import { StatsRollups } from '../metrics/stats-rollups.js';
+import { registerStatsRoutes } from './routes/stats-routes.js';
+import { StatsPush } from './stats-push.js';
 import { installApiDocs } from './api-docs.js';
 import { installRequestLog } from './request-log.js';
 import { RouteCatalog } from './route-catalog.js';
@@ -58,6 +62,10 @@ export interface ServerOptions {
   metrics?: TaskMetrics;
   /** `--metrics-public`: `GET /metrics` needs no pairing or token. Default false (owner only). */
   metricsPublic?: boolean;
+  /** Per-minute rollups behind `GET /api/stats`; default: in memory, closed with the server. */
+  stats?: StatsRollups;
+  /** Interval of the `statsTick` push to the owner's sockets. Default 5 s. */
+  statsPushMs?: number;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -92,6 +100,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const metrics = options.metrics ?? new TaskMetrics(engine);
   metrics.attachSockets(hub);
+  const stats = options.stats ?? new StatsRollups(engine, new MemoryRollupStore());
+  const statsPush = new StatsPush(stats, options.statsPushMs);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   let upgradeGuard: UpgradeGuard | undefined;
@@ -106,7 +116,11 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
     if (!upgradeGuard) return rejectUpgrade(socket, 503, 'Service Unavailable'); // not ready yet
     const admitted = upgradeGuard.admit(request, socket); // refusals are answered on the socket
-    if (admitted) ws.handleUpgrade(request, socket, head, url, admitted.onOpen);
+    if (!admitted) return;
+    ws.handleUpgrade(request, socket, head, url, (opened) => {
+      admitted.onOpen(opened);
+      if (admitted.principal.kind === 'owner') statsPush.add(opened); // stats span every session
+    });
   });
 
   // @fastify/swagger learns the routes from an onRoute hook it adds when it loads, and plugins
@@ -124,6 +138,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       registerInfoRoutes(app, { engine, hub, version: options.version ?? '0.0.0', serveUi, catalog });
       registerTaskRoutes(app, engine);
       registerMetricsRoutes(app, { metrics, public: options.metricsPublic ?? false });
+      registerStatsRoutes(app, stats);
       if (serveUi) {
         app.get('/*', { schema: { hide: true, response: { 200: { type: 'string', description: 'The UI' }, ...ERROR_RESPONSES } } }, (request, reply) => {
           if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -151,6 +166,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   app.addHook('preClose', async () => {
     unbridge();
     metrics.close();
+    statsPush.close();
+    if (!options.stats) stats.close(); // one passed in is its owner's to close (after the last task event)
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();
