@@ -9,6 +9,7 @@ import { MessageCollector } from '../test-support/message-collector.js';
 import { TaskEngine } from '../engine/task-engine.js';
 import type { OwnerServerMessage, StatsTickMessage } from '../protocol/messages.js';
 import { buildServer } from './build-server.js';
+import { AccessControl } from './access/access-control.js';
 
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -52,7 +53,8 @@ describe('docs/asyncapi.yaml', () => {
 
   it("describes the owner's statsTick frames", async () => {
     const engine = new TaskEngine();
-    const app = buildServer(engine, { logLevel: 'silent', statsPushMs: 100 });
+    const access = new AccessControl();
+    const app = buildServer(engine, { logLevel: 'silent', statsPushMs: 100, access });
     await app.listen({ host: '127.0.0.1', port: 0 });
     engine.start();
     try {
@@ -65,6 +67,14 @@ describe('docs/asyncapi.yaml', () => {
       const tick = await owner.waitFor((m) => asTick(m)?.data.completed === 1, 'a statsTick counting the task');
       const validate = validators().get('statsTick')!;
       expect(validate(tick) ? [] : validate.errors).toEqual([]);
+      // A paired device (not the owner) never gets one: stats span every session.
+      const paired = await fetch(`http://127.0.0.1:${port}/pair?code=${access.pairing.current}`, { redirect: 'manual' });
+      const cookie = String(paired.headers.get('set-cookie')).split(';')[0]!;
+      const device = await MessageCollector.open(`http://127.0.0.1:${port}`, 'stats-device', { headers: { cookie } });
+      const ticksBefore = owner.messages.filter((m) => asTick(m)).length;
+      await owner.waitFor(() => owner.messages.filter((m) => asTick(m)).length >= ticksBefore + 3, 'three more ticks to the owner');
+      expect(device.messages.map((m) => m.type)).not.toContain('statsTick');
+      await device.close();
       await owner.close();
     } finally {
       await app.close();
