@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { MemoryRollupStore, SqliteRollupStore } from '../metrics/rollup-store.js';
+import { StatsRollups } from '../metrics/stats-rollups.js';
 import { SqliteTaskStore } from '../store/sqlite-task-store.js';
 import { describeStoreError } from '../store/store-error.js';
 import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
@@ -141,6 +143,9 @@ async function startOn(
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const scheduler = new Scheduler({ engine, store: store instanceof SqliteTaskStore ? new SqliteScheduleStore(store.connection) : new MemoryScheduleStore() });
+  const stats = new StatsRollups(engine, store instanceof SqliteTaskStore ? new SqliteRollupStore(store.database) : new MemoryRollupStore(), {
+    onError: (error) => onStoreError(error),
+  });
   const access = createAccessControl({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     inMemory: options.inMemory ?? false,
@@ -153,6 +158,7 @@ async function startOn(
   const app = buildServer(engine, {
     access,
     metrics,
+    stats,
     metricsPublic: options.metricsPublic ?? false,
     limits,
     ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
@@ -175,6 +181,7 @@ async function startOn(
   } catch (error) {
     await app.close();
     await jobs?.close();
+    stats.close();
     throw explainListenError(error, host, port);
   }
   engine.start();
@@ -212,6 +219,7 @@ async function startOn(
         scheduler.stop();
         await engine.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
+        stats.close(); // after the last task event: the final minutes are written
         await store.close();
       })()),
   };

@@ -120,3 +120,35 @@ describe('GET /metrics', () => {
     expect((await request(`${monitor.url}/metrics`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
   });
 });
+
+describe('GET /api/stats', () => {
+  it('charts a known run for the owner: per-minute counts, kinds apart, 1 min / 15 min / 1 h steps', async () => {
+    const monitor = await launch({ concurrency: 2 });
+    await start(monitor.url, { name: 'ok' });
+    await start(monitor.url, { name: 'fails', parameters: { failAtStep: 1 } });
+    await waitFor(() => monitor.engine.counts().completed === 1 && monitor.engine.counts().failed === 1, 'the run finished');
+    const hour = await getJson(`${monitor.url}/api/stats?range=1h`);
+    expect(hour.status).toBe(200);
+    expect(hour.body).toMatchObject({ range: '1h', stepSeconds: 60, kind: null });
+    expect(hour.body.points).toHaveLength(60);
+    const totals = (hour.body.points as Array<{ completed: number; failed: number }>).reduce((sum, p) => ({ completed: sum.completed + p.completed, failed: sum.failed + p.failed }), { completed: 0, failed: 0 });
+    expect(totals).toEqual({ completed: 1, failed: 1 });
+    const last = hour.body.points.at(-1) ?? {};
+    expect(Object.keys(last).sort()).toEqual(['cancelled', 'completed', 'failed', 'p50', 'p95', 'queueMax', 'runningMax', 't']);
+    expect((await getJson(`${monitor.url}/api/stats?range=24h&kind=demo`)).body).toMatchObject({ range: '24h', stepSeconds: 900, kind: 'demo' });
+    expect((await getJson(`${monitor.url}/api/stats?range=7d`)).body.points).toHaveLength(168);
+    const bad = await getJson(`${monitor.url}/api/stats?range=2h`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('is the owner\'s: a paired device gets 403, a foreign page 403', async () => {
+    const monitor = await launch();
+    const paired = await request(`${monitor.url}/pair?code=${monitor.access.pairing.current}`);
+    const cookie = String(paired.headers['set-cookie']).split(';')[0]!;
+    const device = await getJson(`${monitor.url}/api/stats?range=1h`, { cookie });
+    expect(device.status).toBe(403);
+    expect(device.body).toMatchObject({ code: 'OWNER_ONLY' });
+    expect((await request(`${monitor.url}/api/stats`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+  });
+});

@@ -46,6 +46,8 @@ export interface StatsRollupOptions {
   flushMs?: number;
   /** How often queue depth and running count are sampled besides at each state change. Default 5 s. */
   sampleMs?: number;
+  /** Hears a failed write (the minutes stay in memory and are tried again at the next flush). */
+  onError?: (error: unknown) => void;
 }
 
 const MINUTE_MS = 60_000;
@@ -68,6 +70,7 @@ export class StatsRollups {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private prunedAt = -1;
+  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly source: StatsSource,
@@ -76,6 +79,7 @@ export class StatsRollups {
   ) {
     this.now = options.now ?? Date.now;
     this.retentionMinutes = options.retentionMinutes ?? 8 * 24 * 60;
+    this.onError = options.onError ?? (() => undefined);
     this.unsubscribe = source.subscribe((event) => this.onEvent(event));
     const flush = setInterval(() => this.flush(), options.flushMs ?? 10_000);
     const sample = setInterval(() => this.sample(), options.sampleMs ?? 5_000);
@@ -94,11 +98,20 @@ export class StatsRollups {
   /** Writes the changed minutes in one batch, forgets the finished ones, prunes old ones. */
   flush(): void {
     const current = this.minuteNow();
-    this.store.upsert([...this.open.values()]);
+    try {
+      this.store.upsert([...this.open.values()]);
+    } catch (error) {
+      this.onError(error); // a timer must never throw; the rows stay open and are written next time
+      return;
+    }
     for (const [key, row] of this.open) if (row.minute < current) this.open.delete(key);
     if (current !== this.prunedAt) {
-      this.store.prune(current - this.retentionMinutes + 1);
-      this.prunedAt = current;
+      try {
+        this.store.prune(current - this.retentionMinutes + 1);
+        this.prunedAt = current;
+      } catch (error) {
+        this.onError(error);
+      }
     }
   }
 

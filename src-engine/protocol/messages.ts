@@ -121,6 +121,20 @@ export type ScheduleUpdatedMessage = Envelope<'scheduleUpdated', ScheduleDto>;
 export type ScheduleDeletedMessage = Envelope<'scheduleDeleted', { id: string }>;
 /** Addition, owner sockets only: the queue was paused or resumed (whole or one kind). */
 export type QueueStateMessage = Envelope<'queueState', QueueStateDto>;
+/** Addition, to the owner's sockets only (see {@link OwnerServerMessage}): the current minute's stats, every few seconds (GET /api/stats has the history). */
+export type StatsTickMessage = Envelope<'statsTick', StatsPointDto>;
+
+/** One point of the stats charts (`GET /api/stats` points, `statsTick` data). Durations in ms. */
+export interface StatsPointDto {
+  t: string;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  queueMax: number | null;
+  runningMax: number | null;
+  p50: number | null;
+  p95: number | null;
+}
 
 /** Every message the server sends. */
 export type ServerMessage =
@@ -136,6 +150,12 @@ export type ServerMessage =
   | ScheduleUpdatedMessage
   | ScheduleDeletedMessage
   | QueueStateMessage;
+
+/**
+ * What the owner's sockets may get besides {@link ServerMessage}. Kept apart so that clients
+ * which handle every ServerMessage exhaustively need no change until they draw charts.
+ */
+export type OwnerServerMessage = ServerMessage | StatsTickMessage;
 
 /** Client to server: a connectivity check answered by `pong`. */
 export type PingMessage = Envelope<'ping', unknown>;

@@ -6,6 +6,18 @@ import { parse } from 'yaml';
 import { startTaskMonitor, type RunningTaskMonitor } from '../launcher/start-task-monitor.js';
 import { postJson, getJson } from '../test-support/http.js';
 import { MessageCollector } from '../test-support/message-collector.js';
+import { TaskEngine } from '../engine/task-engine.js';
+import type { OwnerServerMessage, StatsTickMessage } from '../protocol/messages.js';
+import { buildServer } from './build-server.js';
+import { AccessControl } from './access/access-control.js';
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition never became true');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** docs/asyncapi.yaml, parsed. */
 const document = parse(readFileSync(fileURLToPath(new URL('../../docs/asyncapi.yaml', import.meta.url)), 'utf8')) as {
@@ -36,7 +48,38 @@ describe('docs/asyncapi.yaml', () => {
   it('is an AsyncAPI 3 document whose receive operation names every message type the server sends', () => {
     expect(document.asyncapi).toMatch(/^3\./);
     const received = document.operations['receiveUpdates']!.messages.map((m) => m.$ref.split('/').pop());
-    expect(received.sort()).toEqual(['connection', 'pong', 'resumed', 'snapshot', 'taskProgress', 'taskQueued', 'tasksDeleted']);
+    expect(received.sort()).toEqual(['connection', 'pong', 'resumed', 'snapshot', 'statsTick', 'taskProgress', 'taskQueued', 'tasksDeleted']);
+  });
+
+  it("describes the owner's statsTick frames", async () => {
+    const engine = new TaskEngine();
+    const access = new AccessControl();
+    const app = buildServer(engine, { logLevel: 'silent', statsPushMs: 100, access });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    engine.start();
+    try {
+      expect((await engine.submit({ name: 'quick', clientId: 'c', parameters: { duration: 1000 } })).ok).toBe(true);
+      await until(() => engine.counts().completed === 1);
+      const { port } = app.server.address() as { port: number };
+      const owner = await MessageCollector.open(`http://127.0.0.1:${port}`, 'stats-owner');
+      // statsTick is not a ServerMessage (see OwnerServerMessage): read it as the wider type.
+      const asTick = (m: unknown): StatsTickMessage | undefined => ((m as OwnerServerMessage).type === 'statsTick' ? (m as StatsTickMessage) : undefined);
+      const tick = await owner.waitFor((m) => asTick(m)?.data.completed === 1, 'a statsTick counting the task');
+      const validate = validators().get('statsTick')!;
+      expect(validate(tick) ? [] : validate.errors).toEqual([]);
+      // A paired device (not the owner) never gets one: stats span every session.
+      const paired = await fetch(`http://127.0.0.1:${port}/pair?code=${access.pairing.current}`, { redirect: 'manual' });
+      const cookie = String(paired.headers.get('set-cookie')).split(';')[0]!;
+      const device = await MessageCollector.open(`http://127.0.0.1:${port}`, 'stats-device', { headers: { cookie } });
+      const ticksBefore = owner.messages.filter((m) => asTick(m)).length;
+      await owner.waitFor(() => owner.messages.filter((m) => asTick(m)).length >= ticksBefore + 3, 'three more ticks to the owner');
+      expect(device.messages.map((m) => m.type)).not.toContain('statsTick');
+      await device.close();
+      await owner.close();
+    } finally {
+      await app.close();
+      await engine.stop({ graceMs: 0 });
+    }
   });
 
   it('describes real frames: connection, snapshot, taskQueued, taskProgress, tasksDeleted, pong and resumed all validate', async () => {

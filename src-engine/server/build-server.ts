@@ -14,6 +14,10 @@ import { errorBody, sendError } from './error-catalog.js';
 import { FORBIDDEN_KEY_ERROR, installJsonBodyParser } from './json-body.js';
 import { ERROR_RESPONSES } from './schemas/shared-schemas.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
+import { MemoryRollupStore } from '../metrics/rollup-store.js';
+import { StatsRollups } from '../metrics/stats-rollups.js';
+import { registerStatsRoutes } from './routes/stats-routes.js';
+import { StatsPush } from './stats-push.js';
 import { installApiDocs } from './api-docs.js';
 import { installRequestLog } from './request-log.js';
 import { RouteCatalog } from './route-catalog.js';
@@ -78,6 +82,10 @@ export interface ServerOptions {
   jobs?: JobCatalog;
   /** Recurring schedules: serves `/api/schedules` and announces changes to owner sockets. */
   scheduler?: Scheduler;
+  /** Per-minute rollups behind `GET /api/stats`; default: in memory, closed with the server. */
+  stats?: StatsRollups;
+  /** Interval of the `statsTick` push to the owner's sockets. Default 5 s. */
+  statsPushMs?: number;
 }
 
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
@@ -120,6 +128,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
   const history = new TaskHistory(engine);
   const unbridgeQueue = engine.queueControl.subscribe(() => owners.broadcast({ type: 'queueState', data: queueState(engine), timestamp: new Date().toISOString() }));
+  const stats = options.stats ?? new StatsRollups(engine, new MemoryRollupStore());
+  const statsPush = new StatsPush(stats, options.statsPushMs);
   const serveUi = options.ui ? uiResponder(options.ui) : undefined;
   const access = options.access ?? new AccessControl({ allowOrigins: options.allowOrigins ?? [], limits });
   let upgradeGuard: UpgradeGuard | undefined;
@@ -140,7 +150,9 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     if (!admitted) return;
     const onOpen: typeof admitted.onOpen = (opened) => {
       admitted.onOpen(opened);
-      if (admitted.principal.kind === 'owner') owners.add(opened);
+      if (admitted.principal.kind !== 'owner') return;
+      owners.add(opened);
+      statsPush.add(opened); // stats span every session
     };
     if (url.searchParams.get('scope') !== 'all') return ws.handleUpgrade(request, socket, head, url, onOpen);
     if (admitted.principal.kind !== 'owner') return refuseAllScope(socket);
@@ -169,6 +181,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
       registerLogRoutes(app, engine);
       if (options.scheduler) registerScheduleRoutes(app, options.scheduler, engine);
       registerQueueRoutes(app, engine);
+      registerStatsRoutes(app, stats);
       if (serveUi) {
         app.get('/*', { schema: { hide: true, response: { 200: { type: 'string', description: 'The UI' }, ...ERROR_RESPONSES } } }, (request, reply) => {
           if (request.url.startsWith('/api/')) return sendError(reply, 'NOT_FOUND', `No route ${request.method} ${request.url}`);
@@ -202,6 +215,8 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
     unbridgeSchedules();
     history.close();
     unbridgeQueue();
+    statsPush.close();
+    if (!options.stats) stats.close(); // one passed in is its owner's to close (after the last task event)
     ws.closeAll();
     await waitUntil(() => hub.size === 0, CLOSE_HANDSHAKE_MS);
     ws.terminateAll();
