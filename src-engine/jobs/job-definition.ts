@@ -20,8 +20,8 @@ export interface JobSchedule {
   cron: string;
   timezone?: string;
   parameters?: Record<string, unknown>;
-  overlap?: string;
-  misfire?: string;
+  overlap?: 'skip' | 'queue' | 'allow';
+  misfire?: 'runOnce' | 'skip';
   enabled?: boolean;
 }
 

@@ -33,8 +33,8 @@ const scheduleSchema = {
     cron: { type: 'string', minLength: 1, maxLength: 200, description: 'Cron expression (5 or 6 fields)' },
     timezone: { type: 'string', maxLength: 100, description: 'IANA time zone, e.g. Europe/Paris; default the server’s' },
     parameters: { type: 'object', description: 'Parameters of the scheduled runs' },
-    overlap: { type: 'string', maxLength: 20, description: 'What to do when the previous run is still going' },
-    misfire: { type: 'string', maxLength: 20, description: 'What to do with runs missed while the server was down' },
+    overlap: { type: 'string', enum: ['skip', 'queue', 'allow'], description: 'When the previous run is still queued or running: skip (default) this run, queue it, or allow it to run alongside (docs/schedules.md)' },
+    misfire: { type: 'string', enum: ['runOnce', 'skip'], description: 'Runs missed while the server was down: runOnce (default) catches up with one run, skip waits for the next time' },
     enabled: { type: 'boolean' },
   },
 } as const;

@@ -9,6 +9,7 @@ import { describeStoreError } from '../store/store-error.js';
 import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
 import { MemoryScheduleStore } from '../schedules/schedule-record.js';
 import { Scheduler } from '../schedules/scheduler.js';
+import { syncJobSchedules } from '../schedules/job-file-schedules.js';
 import { SqliteQueueControlStore } from '../queue/queue-control-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
@@ -172,7 +173,16 @@ async function startOn(
     ...(jobs ? { jobs } : {}),
     scheduler,
   });
-  jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
+  // Schedules declared in the jobs file follow it: at start, and after every edit that applies.
+  const syncSchedules = (): void => {
+    if (!jobs) return;
+    for (const problem of syncJobSchedules(scheduler, jobs.jobs)) app.log.error({ jobsFile: jobs.file, job: problem.job }, `schedule of job '${problem.job}' not used: ${problem.message}`);
+  };
+  jobsLogger = (report) => {
+    if (report.ok) app.log.info({ jobsFile: jobs?.file }, report.message);
+    else app.log.error({ jobsFile: jobs?.file }, report.message);
+    if (report.ok) syncSchedules();
+  };
   uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
   setStoreErrorLogger((error) => app.log.error({ err: error, cause: describeStoreError(error) }, `task database write failed: ${describeStoreError(error)}`));
   if (store instanceof SqliteTaskStore) logWriteHealth(store, app);
@@ -188,6 +198,7 @@ async function startOn(
   if (jobs) app.log.info({ jobsFile: jobs.file, jobs: jobs.jobs.map((job) => job.id) }, 'jobs loaded');
   jobs?.watch();
   scheduler.start();
+  syncSchedules(); // after start: the stored schedules are loaded, so file ones update rather than duplicate
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
