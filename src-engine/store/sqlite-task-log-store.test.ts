@@ -7,6 +7,7 @@ import type { TaskRecord } from '../engine/task-record.js';
 import { SqliteTaskLogStore } from './sqlite-task-log-store.js';
 import { SqliteTaskStore } from './sqlite-task-store.js';
 import { MemoryTaskLogStore, type TaskLogStore } from './task-log-store.js';
+import { setDiskFull } from '../test-support/store-faults.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -34,6 +35,25 @@ function rows(path: string): Array<{ task_id: string; seq: number; text: string 
 const line = (text: string, stream: 'stdout' | 'stderr' | 'log' = 'stdout') => ({ time: Date.UTC(2026, 11, 2), stream, text });
 
 describe('SqliteTaskLogStore', () => {
+  it('keeps lines whose batch a full disk rolled back, and writes them once space returns', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const logs = new SqliteTaskLogStore(store);
+    await store.save(task('t1'));
+    setDiskFull(store, true);
+    const big = 'x'.repeat(4000);
+    for (let i = 1; i <= 20; i++) logs.append('t1', line(`${i} ${big}`));
+    const running = { ...task('t1'), progress: 50 };
+    const saved = store.save(running); // held while the disk is full, retried until durable
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(store.failure).toMatch(/SQLITE_FULL/);
+    expect(rows(path)).toHaveLength(0);
+    setDiskFull(store, false);
+    await saved;
+    expect(rows(path).map((row) => row.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await store.close();
+  });
+
   it('writes log lines in the task store group commit: one transaction with the task state', async () => {
     const path = tempDb();
     const store = SqliteTaskStore.open(path);

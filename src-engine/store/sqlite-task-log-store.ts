@@ -22,6 +22,13 @@ interface WritingLog {
   filterAt: number;
 }
 
+/** What one {@link SqliteTaskLogStore} write took from its staging, to put back if its transaction rolls back. */
+interface WriteUndo {
+  doomed: string[];
+  lines: { log: WritingLog; lines: TaskLogLine[]; evictedInTable: number }[];
+  released: [string, WritingLog][];
+}
+
 interface Row {
   seq: number;
   time: number;
@@ -55,6 +62,8 @@ export class SqliteTaskLogStore implements TaskLogStore {
   private selectStats!: Database.Statement;
   private trim!: Database.Statement;
   private scheduled = false;
+  /** The last write's undo, until the next write (a rollback restores it). */
+  private undo: WriteUndo | undefined;
 
   constructor(
     store: SqliteTaskStore,
@@ -65,7 +74,7 @@ export class SqliteTaskLogStore implements TaskLogStore {
       this.selectPage = db.prepare('SELECT seq, time, stream, level, text FROM task_logs WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?');
       this.selectStats = db.prepare('SELECT COALESCE(MAX(seq), 0) AS last, COALESCE(SUM(LENGTH(text) + 64), 0) AS used FROM task_logs WHERE task_id = ?');
       this.trim = db.prepare('DELETE FROM task_logs WHERE task_id = ? AND seq > ? AND seq <= ?');
-      return { write: () => this.write() };
+      return { write: () => this.write(), rollback: () => this.rollback() };
     });
   }
 
@@ -154,6 +163,8 @@ export class SqliteTaskLogStore implements TaskLogStore {
   /** Runs inside the task store's transaction. */
   private write(): void {
     this.scheduled = false;
+    const undo: WriteUndo = { doomed: [...this.doomed], lines: [], released: [] };
+    this.undo = undo;
     if (this.doomed.size > 0) {
       const ids = [...this.doomed];
       this.doomed.clear();
@@ -171,6 +182,7 @@ export class SqliteTaskLogStore implements TaskLogStore {
         this.writeLater();
         continue;
       }
+      undo.lines.push({ log, lines, evictedInTable: log.evictedInTable });
       log.pending = [];
       log.filterAt = 64;
       if (log.budget.headEnd !== undefined) log.tailWrittenAt = now;
@@ -179,7 +191,23 @@ export class SqliteTaskLogStore implements TaskLogStore {
         this.trim.run(taskId, log.budget.headEnd, log.evictThrough);
         log.evictedInTable = log.evictThrough;
       }
-      if (log.released) this.writing.delete(taskId);
+      if (log.released) {
+        this.writing.delete(taskId);
+        undo.released.push([taskId, log]);
+      }
+    }
+  }
+
+  /** The batch's transaction was rolled back: what {@link write} took is staged again, ahead of newer lines. */
+  private rollback(): void {
+    const undo = this.undo;
+    this.undo = undefined;
+    if (!undo) return;
+    for (const id of undo.doomed) this.doomed.add(id);
+    for (const [taskId, log] of undo.released) if (!this.writing.has(taskId)) this.writing.set(taskId, log);
+    for (const { log, lines, evictedInTable } of undo.lines) {
+      log.pending = lines.concat(log.pending);
+      log.evictedInTable = evictedInTable;
     }
   }
 

@@ -153,6 +153,11 @@ class ChunkedStatement {
 export interface BatchCompanion {
   /** Writes what it staged; runs inside the batch's transaction (a throw rolls the batch back). */
   write(): void;
+  /**
+   * The transaction that ran {@link write} was rolled back (a full disk): stage again what it took,
+   * so the retried batch writes it. Without this, rows staged by a companion would be lost.
+   */
+  rollback?(): void;
 }
 
 export class SqliteTaskStore implements TaskStore {
@@ -220,6 +225,7 @@ export class SqliteTaskStore implements TaskStore {
             // The original error is the one worth reporting.
           }
         }
+        for (const companion of this.companions) companion.rollback?.();
         throw error;
       }
     };

@@ -10,7 +10,7 @@ describe('quitPrompt', () => {
   it('asks when tasks are running, with Cancel as the safe default', () => {
     const prompt = quitPrompt({ running: 2, queued: 3 }, 10_000, true)!;
     expect(prompt.message).toBe('2 tasks are still running. Quit anyway?');
-    expect(prompt.detail).toBe('Running tasks get 10 s to finish; any still running then are cancelled. 3 queued tasks will run the next time the app starts.');
+    expect(prompt.detail).toBe('Running tasks get 10 s to finish; any still running then go back to the queue and run again the next time the app starts. 3 queued tasks will run the next time the app starts.');
     expect(prompt.buttons[prompt.confirmIndex]).toBe('Quit');
     expect(prompt.buttons[prompt.cancelIndex]).toBe('Cancel');
   });
@@ -24,6 +24,6 @@ describe('quitPrompt', () => {
   it('speaks of one task in the singular', () => {
     const prompt = quitPrompt({ running: 1, queued: 0 }, 2_000, true)!;
     expect(prompt.message).toBe('1 task is still running. Quit anyway?');
-    expect(prompt.detail).toBe('Running tasks get 2 s to finish; any still running then are cancelled.');
+    expect(prompt.detail).toBe('Running tasks get 2 s to finish; any still running then go back to the queue and run again the next time the app starts.');
   });
 });

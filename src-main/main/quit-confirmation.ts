@@ -35,7 +35,8 @@ export function quitPrompt(counts: Pick<TaskCounts, 'running' | 'queued'>, grace
     type: 'warning',
     title: 'Quit Background Task Monitor',
     message: `${plural(counts.running, 'task')} ${counts.running === 1 ? 'is' : 'are'} still running. Quit anyway?`,
-    detail: `Running tasks get ${seconds} s to finish; any still running then are cancelled.${queued}`,
+    // A durable run puts unfinished tasks back in the queue (docs/durability.md); in memory there is no next start.
+    detail: `Running tasks get ${seconds} s to finish; ${durable ? 'any still running then go back to the queue and run again the next time the app starts' : 'any still running then are cancelled'}.${queued}`,
     buttons: ['Cancel', 'Quit'],
     confirmIndex: 1,
     cancelIndex: 0,
