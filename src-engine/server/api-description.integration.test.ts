@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskMonitor, type RunningTaskMonitor } from '../launcher/start-task-monitor.js';
@@ -6,6 +9,9 @@ import { request } from './access/test-support/raw-client.js';
 import { DOCS_CSP } from './api-docs.js';
 import { buildServer } from './build-server.js';
 import { TaskEngine } from '../engine/task-engine.js';
+import { JobCatalog } from '../jobs/jobs-catalog.js';
+import { MemoryScheduleStore } from '../schedules/schedule-record.js';
+import { Scheduler } from '../schedules/scheduler.js';
 import { RouteCatalog, routeCatalogOf } from './route-catalog.js';
 import { TASK_DTO_SCHEMA } from './schemas/shared-schemas.js';
 import { toTaskDto } from './task-dto.js';
@@ -42,18 +48,27 @@ describe('API description', () => {
   });
 
   it('every registered route declares its response schemas (a new route without them fails here)', async () => {
-    // A server with the UI catch-all as well: every kind of route this build registers.
+    // A server with the UI catch-all, a jobs file and a scheduler as well: every kind of route this build registers.
     const engine = new TaskEngine();
-    const app = buildServer(engine, { logLevel: 'silent', ui: (_req, res) => res.end('ui') });
+    const dir = mkdtempSync(join(tmpdir(), 'api-description-'));
+    const file = join(dir, 'jobs.json');
+    writeFileSync(file, JSON.stringify({ jobs: { hello: { command: [process.execPath, '-e', 'console.log(1)'] } } }));
+    const jobs = new JobCatalog(engine, file);
+    expect((await jobs.load()).ok).toBe(true);
+    const scheduler = new Scheduler({ engine, store: new MemoryScheduleStore() });
+    const app = buildServer(engine, { logLevel: 'silent', ui: (_req, res) => res.end('ui'), jobs, scheduler });
     await app.ready();
     const routes = routeCatalogOf(app)!.all();
     // Swagger UI's own static files are not part of the API: they are hidden, and served as files.
     const ours = routes.filter((route) => !(route.hidden && route.path.startsWith('/docs')));
     expect(ours.length).toBeGreaterThan(10);
-    expect(ours.map((route) => route.path)).toContain('/*'); // the UI's catch-all was seen too
+    // The UI's catch-all, the jobs and the schedules routes were seen too.
+    expect(ours.map((route) => route.path)).toEqual(expect.arrayContaining(['/*', '/api/jobs', '/api/schedules', '/api/schedules/:id/run']));
     const undescribed = ours.filter((route) => !route.hasResponseSchema).map((route) => `${route.method} ${route.path}`);
     expect(undescribed).toEqual([]);
     await app.close();
+    await jobs.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('GET / keeps the original fields and lists every endpoint from the registered routes', async () => {

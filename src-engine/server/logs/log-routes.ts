@@ -5,6 +5,7 @@ import type { TaskRecord } from '../../engine/task-record.js';
 import type { TaskLogLine, TaskLogPage } from '../../protocol/messages.js';
 import { MAX_CLIENT_ID_LENGTH, sessionFromRequest } from '../client-id.js';
 import { sendError } from '../error-catalog.js';
+import { ERROR_RESPONSES, objectOf, ref } from '../schemas/shared-schemas.js';
 
 /** Most lines one `GET /api/tasks/:id/logs` returns. */
 export const MAX_LOG_PAGE = 5000;
@@ -19,6 +20,20 @@ const logQuerySchema = {
 } as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
+const pageResponses = {
+  200: objectOf(
+    {
+      taskId: { type: 'string' },
+      lines: { type: 'array', items: ref('TaskLogLine'), description: 'Lines numbered above after, oldest first, at most limit' },
+      lastSeq: { type: 'integer', description: 'Number of the latest line the task has written (stored or not)' },
+      more: { type: 'boolean', description: 'Lines follow the last one returned: ask again with after = its seq' },
+    },
+    "A page of the task's log",
+  ),
+  ...ERROR_RESPONSES,
+} as const;
+const textResponses = { 200: { type: 'string', description: 'The whole log as text, one line each: time, stream, text' }, ...ERROR_RESPONSES } as const;
+
 type LogRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientId?: string; after?: string; limit?: string } }>;
 
 /**
@@ -27,7 +42,7 @@ type LogRequest = FastifyRequest<{ Params: { id: string }; Querystring: { client
  * `GET /api/tasks/:id/logs.txt` downloads them all as text.
  */
 export function registerLogRoutes(app: FastifyInstance, engine: TaskEngine): void {
-  app.get('/api/tasks/:id/logs', { schema: { params: idParams, querystring: logQuerySchema } }, (request: LogRequest, reply): TaskLogPage | FastifyReply => {
+  app.get('/api/tasks/:id/logs', { schema: { summary: "A page of a task's log (the task's own session)", tags: ['tasks'], params: idParams, querystring: logQuerySchema, response: pageResponses } }, (request: LogRequest, reply): TaskLogPage | FastifyReply => {
     const task = sessionTask(engine, request);
     if (!task) return notFound(reply, request.params.id);
     const after = Number(request.query.after ?? 0);
@@ -35,7 +50,7 @@ export function registerLogRoutes(app: FastifyInstance, engine: TaskEngine): voi
     return engine.logs.read(task.id, after, limit);
   });
 
-  app.get('/api/tasks/:id/logs.txt', { schema: { params: idParams, querystring: logQuerySchema } }, (request: LogRequest, reply) => {
+  app.get('/api/tasks/:id/logs.txt', { schema: { summary: "A task's whole log as a text download (the task's own session)", tags: ['tasks'], params: idParams, querystring: logQuerySchema, response: textResponses } }, (request: LogRequest, reply) => {
     const task = sessionTask(engine, request);
     if (!task) return notFound(reply, request.params.id);
     const file = `task-${task.id}.log`;

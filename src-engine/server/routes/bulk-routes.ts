@@ -3,6 +3,7 @@ import type { ControlResult } from '../../engine/engine-results.js';
 import type { TaskEngine } from '../../engine/task-engine.js';
 import { isOwner } from '../access/request-principal.js';
 import { CONTROL_REFUSAL_CODES, sendError, type ErrorCode } from '../error-catalog.js';
+import { ERROR_RESPONSES, objectOf } from '../schemas/shared-schemas.js';
 import { parseTaskFilter, taskFilterSchema, type TaskFilterInput } from './task-filter-query.js';
 
 /** Most ids one bulk request may name (a filter has no such limit). */
@@ -36,6 +37,18 @@ const bulkBodySchema = {
   },
 } as const;
 
+const bulkResponses = {
+  200: objectOf(
+    {
+      matched: { type: 'integer', description: 'Tasks named or matched' },
+      succeeded: { type: 'integer' },
+      failed: { type: 'array', items: objectOf({ id: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } }), description: 'Each task the action was refused for, with the code the single-task route gives' },
+    },
+    'How each task went',
+  ),
+  ...ERROR_RESPONSES,
+} as const;
+
 /** Tasks acted on at once: enough to batch the store's commits, few enough to keep the loop responsive. */
 const CHUNK = 100;
 
@@ -47,7 +60,7 @@ const CHUNK = 100;
  * everyone else gets 403 OWNER_ONLY, since it reaches every session.
  */
 export function registerBulkRoutes(app: FastifyInstance, engine: TaskEngine): void {
-  app.post<{ Body: BulkRequest }>('/api/tasks/bulk', { schema: { body: bulkBodySchema } }, async (request, reply) => {
+  app.post<{ Body: BulkRequest }>('/api/tasks/bulk', { schema: { summary: 'Cancel, retry or delete many tasks of any session (owner only)', tags: ['tasks'], body: bulkBodySchema, response: bulkResponses } }, async (request, reply) => {
     if (!isOwner(request)) return sendError(reply, 'OWNER_ONLY', 'Only the owner (on this machine, or with the API token) may act on many tasks at once');
     const { action, ids, filter } = request.body;
     if ((ids === undefined) === (filter === undefined)) return sendError(reply, 'VALIDATION_FAILED', 'Name the tasks either by ids or by a filter (one of the two)');

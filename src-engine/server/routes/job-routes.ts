@@ -6,6 +6,46 @@ import type { JobDefinition } from '../../jobs/job-definition.js';
 import type { JobDto, JobListResponse, StartTaskRequest } from '../../protocol/messages.js';
 import { isOwner } from '../access/request-principal.js';
 import type { ErrorCode } from '../error-catalog.js';
+import { ERROR_RESPONSES } from '../schemas/shared-schemas.js';
+
+/** A job as `GET /api/jobs` lists it (`JobDto`); command, module, cwd and env go to the owner only. */
+const jobSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    type: { type: 'string', enum: ['command', 'module'] },
+    parameterSchema: { type: 'object', additionalProperties: true, description: "JSON Schema (type object) of the job's parameters" },
+    allow: { type: 'array', items: { type: 'string', enum: ['owner', 'paired'] } },
+    timeoutMs: { type: ['integer', 'null'] },
+    maxAttempts: { type: 'integer' },
+    concurrency: { type: ['integer', 'null'] },
+    schedule: { type: ['object', 'null'], additionalProperties: true, description: "The job's schedule as written in the file, or null" },
+    command: { type: 'array', items: { type: 'string' }, description: 'Owner only: the argv template' },
+    module: { type: 'string', description: 'Owner only: the module path, as written in the file' },
+    cwd: { type: ['string', 'null'], description: 'Owner only: the working folder, as written' },
+    env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Owner only: extra environment variables' },
+  },
+  required: ['id', 'title', 'description', 'type', 'parameterSchema', 'allow', 'timeoutMs', 'maxAttempts', 'concurrency', 'schedule'],
+} as const;
+
+const jobListSchema = {
+  summary: 'The jobs of the owner\'s jobs file this caller may start',
+  tags: ['jobs'],
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        jobs: { type: 'array', items: jobSchema },
+        file: { type: ['string', 'null'], description: 'Owner only: the jobs file in use, or null' },
+        error: { type: ['string', 'null'], description: "Why the jobs file's last edit could not be loaded (the last good jobs stay in effect), else null" },
+      },
+      required: ['jobs', 'error'],
+    },
+    ...ERROR_RESPONSES,
+  },
+} as const;
 
 /** Who a request is, for jobs: the owner, or a paired device. */
 export function audienceOf(request: FastifyRequest): Audience {
@@ -18,7 +58,7 @@ export function audienceOf(request: FastifyRequest): Audience {
  * jobs file is never writable over HTTP: there is no route that changes it.
  */
 export function registerJobRoutes(app: FastifyInstance, engine: TaskEngine, jobs: JobCatalog | undefined): void {
-  app.get('/api/jobs', (request): JobListResponse => {
+  app.get('/api/jobs', { schema: jobListSchema }, (request): JobListResponse => {
     const owner = isOwner(request);
     const audience = audienceOf(request);
     const list: JobDto[] = [];

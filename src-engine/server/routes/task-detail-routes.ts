@@ -6,6 +6,7 @@ import { sendError } from '../error-catalog.js';
 import { toTaskDto } from '../task-dto.js';
 import { reconstructHistory, type TaskHistory, type TaskHistoryEntry } from '../task-history.js';
 import type { TaskDto } from '../../protocol/messages.js';
+import { ERROR_RESPONSES, objectOf, ref } from '../schemas/shared-schemas.js';
 
 /** `GET /api/tasks/:id/history` answer. */
 export interface TaskHistoryResponse {
@@ -20,7 +21,28 @@ export interface TaskHistoryResponse {
   complete: boolean;
 }
 
+const TASK_STATES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'];
+
+const historyEntrySchema = objectOf({
+  at: { type: 'string', format: 'date-time' },
+  state: { type: 'string', enum: TASK_STATES },
+  status: { type: 'string' },
+  attempt: { type: 'integer' },
+  error: { type: ['string', 'null'] },
+  retryAt: { type: ['string', 'null'], format: 'date-time' },
+});
+
 const schema = {
+  summary: 'A task and its state changes (its own session, or the owner)',
+  tags: ['tasks'],
+  response: {
+    200: objectOf({
+      task: ref('TaskDto'),
+      history: { type: 'array', items: historyEntrySchema, description: 'State changes, oldest first' },
+      complete: { type: 'boolean', description: 'False when the server did not watch the whole life of the task' },
+    }),
+    ...ERROR_RESPONSES,
+  },
   params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
   querystring: { type: 'object', properties: { clientId: { type: 'string', maxLength: 128 } } },
 } as const;

@@ -69,8 +69,10 @@ const startResponses = {
       status: { type: 'string', enum: ['Queued'] },
       timestamp: { type: 'string', format: 'date-time' },
       clientId: { type: 'string', description: 'Addition: the session that owns the task' },
+      state: { type: 'string', enum: TASK_STATES, description: 'Addition: queued, or scheduled for a delayed task (status stays Queued)' },
+      runAt: { type: ['string', 'null'], format: 'date-time', description: 'Addition: when a scheduled (delayed) task is queued, else null' },
     },
-    'The task was queued',
+    'The task was queued (or scheduled, for a delayed start)',
   ),
   ...ERROR_RESPONSES,
 } as const;

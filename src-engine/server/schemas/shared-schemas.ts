@@ -67,8 +67,58 @@ export const ERROR_BODY_SCHEMA = {
   required: ['code', 'message', 'status', 'timestamp'],
 } as const;
 
+/** A recurring schedule on the wire (src-engine/protocol/schedules.ts `ScheduleDto`). */
+export const SCHEDULE_DTO_SCHEMA = {
+  $id: 'ScheduleDto',
+  type: 'object',
+  description: 'A recurring schedule (owner only). Times are ISO 8601 UTC.',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    kind: { type: 'string', description: 'The task kind (or job) each run is' },
+    parameters: { type: 'object', additionalProperties: true },
+    cron: { type: 'string', description: '5 fields (minute precision) or 6 (the first is seconds)' },
+    timezone: { type: 'string', description: 'IANA time zone the expression is read in' },
+    enabled: { type: 'boolean' },
+    overlap: { type: 'string', enum: ['skip', 'queue', 'allow'] },
+    misfire: { type: 'string', enum: ['runOnce', 'skip'] },
+    source: { type: 'string', enum: ['api', 'file'], description: 'api: editable and deletable; file: declared in the jobs file (only enable/disable)' },
+    clientId: { type: 'string', description: 'The session whose task list the runs land in' },
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    lastRunAt: nullableIso,
+    lastTaskId: { type: ['string', 'null'] },
+    lastRun: {
+      type: ['object', 'null'],
+      description: "The last run's task as the engine knows it now; null when none or forgotten",
+      properties: { taskId: { type: 'string' }, state: { type: 'string', enum: TASK_STATES }, status: { type: 'string' } },
+      required: ['taskId', 'state', 'status'],
+    },
+    lastError: { type: ['string', 'null'], description: 'Why the last attempt to start a run failed, else null' },
+    nextRunAt: { ...nullableIso, description: 'Null when disabled (or the expression never fires again)' },
+    nextRuns: { type: 'array', items: isoTime, description: 'The next three run times (the first is nextRunAt)' },
+    runPending: { type: 'boolean', description: 'With overlap queue: a run waits for the previous one to end' },
+  },
+  required: ['id', 'name', 'kind', 'parameters', 'cron', 'timezone', 'enabled', 'overlap', 'misfire', 'source', 'clientId', 'createdAt', 'updatedAt', 'lastRunAt', 'lastTaskId', 'lastRun', 'lastError', 'nextRunAt', 'nextRuns', 'runPending'],
+} as const;
+
+/** One line of a task's log (src-engine/protocol/messages.ts `TaskLogLine`). */
+export const TASK_LOG_LINE_SCHEMA = {
+  $id: 'TaskLogLine',
+  type: 'object',
+  description: "One line of a task's log; seq counts the task's lines from 1, across its runs",
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    time: isoTime,
+    stream: { type: 'string', enum: ['stdout', 'stderr', 'log'] },
+    level: { type: 'string', enum: ['debug', 'info', 'warn', 'error'], description: 'Only on lines written with log()' },
+    text: { type: 'string' },
+  },
+  required: ['seq', 'time', 'stream', 'text'],
+} as const;
+
 /** Every shared schema, in registration order. */
-export const SHARED_SCHEMAS = [TASK_DTO_SCHEMA, TASK_COUNTS_SCHEMA, ERROR_BODY_SCHEMA] as const;
+export const SHARED_SCHEMAS = [TASK_DTO_SCHEMA, TASK_COUNTS_SCHEMA, ERROR_BODY_SCHEMA, SCHEDULE_DTO_SCHEMA, TASK_LOG_LINE_SCHEMA] as const;
 
 /** Registers the shared schemas on an app (before any route refers to them). */
 export function addSharedSchemas(app: FastifyInstance): void {
