@@ -7,12 +7,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
 import { collectPageErrors, connectionStatus, eventually, taskCard } from './support/page-helpers.js';
+
+/** Where the screenshot of a live log goes: docs/ with UPDATE_SCREENSHOTS=1, else test-results/. */
+const outDir = fileURLToPath(new URL(process.env['UPDATE_SCREENSHOTS'] === '1' ? '../docs/' : '../test-results/', import.meta.url));
 
 /** A slow talker: progress lines, stdout with a colour code, stderr, one line every `delay` ms. */
 const SCRIPT = `
@@ -104,6 +108,8 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
       return n;
     }, 20_000, 50);
     await eventually(async () => expect(await lines.count()).toBeGreaterThan(seenWhileRunning), 20_000);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${outDir}screenshot-jobs.png` });
 
     // stdout and stderr differ in text, not only colour; the colour code is rendered, never shown raw.
     const stderr = log.locator('li.line[data-stream="stderr"]');
