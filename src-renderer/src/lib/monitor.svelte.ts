@@ -8,6 +8,7 @@ import { connectionStatus } from './connection/connection-status.js';
 import { admit, resumePoint, START, type StreamPosition } from './connection/message-order.js';
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
+import { TaskLogFeed } from './logs/task-log-feed.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
 import { filterTasks, isFiltering, matchesFilter, NO_FILTER, SCOPE_FILTER_KEYS, sameFilter, type TaskFilter } from './tasks/task-filter.js';
 import type { ListScope } from './tasks/list-view.js';
@@ -65,6 +66,8 @@ export class Monitor {
   readonly tasks: TaskStore;
   readonly log = new EventLog();
   readonly connection: LiveConnection;
+  /** The task logs open on the page (cards), followed over the page's socket. */
+  readonly logs: TaskLogFeed;
   /** Whether the list has been brought up to date over the socket (snapshot or resume) at least once. */
   synced = $state(false);
   /** Open WebSockets on the server (`GET /health`), or null until known. */
@@ -105,6 +108,7 @@ export class Monitor {
       onLog: (level, text) => this.log.add(level, text),
       onChange: () => void this.refreshHealth(),
     });
+    this.logs = new TaskLogFeed((message) => this.connection.send(message));
   }
 
   /** Goes live: session bookkeeping, socket, clock and connection count. Browser only. */
@@ -198,6 +202,7 @@ export class Monitor {
           createdAt: new Date(this.clock.read()).toISOString(),
           priority: request.priority,
           maxAttempts: request.maxAttempts,
+          job: request.job,
         }),
       );
     } else {
@@ -340,6 +345,7 @@ export class Monitor {
     const { position, verdict } = admit(this.#position, message);
     this.#position = position;
     if (verdict === 'skip') return;
+    this.logs.handle(message);
     switch (message.type) {
       case 'connection':
         this.clock.sync(message.data.serverTime);

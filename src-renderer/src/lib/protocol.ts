@@ -5,17 +5,25 @@
 export type {
   ClientMessage,
   ConnectionMessage,
+  JobDto,
+  JobListResponse,
   Envelope,
   PingMessage,
   PongMessage,
   ServerMessage,
   SnapshotMessage,
+  SubscribeLogMessage,
   StartTaskRequest,
   StartTaskResponse,
   TaskDto,
+  TaskLogData,
+  TaskLogLine,
+  TaskLogMessage,
+  TaskLogRefusedMessage,
   TaskProgressMessage,
   TaskQueuedMessage,
   TaskState,
+  UnsubscribeLogMessage,
 } from '$protocol/messages.js';
 
 /** Duration limits of the `demo` kind in ms (mirrors `DEMO_DURATION` of the protocol module). */

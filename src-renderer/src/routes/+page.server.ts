@@ -5,6 +5,7 @@ import { isFiltering, readFilter } from '$lib/tasks/task-filter.js';
 import { addMissing, sortNewestFirst, type TaskCounts } from '$lib/tasks/task-list.js';
 import { readScope, readView, type ListScope } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
+import { loadJobs } from '$lib/jobs/jobs-api.js';
 
 /** How many of the session's tasks the first HTML holds (its newest). */
 const TASK_LIMIT = 200;
@@ -27,6 +28,8 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   const isOwner = await ownerCheck(fetch);
   const scope: ListScope = isOwner ? readScope(url.searchParams) : 'mine';
   const all = scope === 'all';
+  // The jobs of the owner's jobs file this browser may start (none without a file).
+  const jobs = await loadJobs(fetch);
   try {
     // "All tasks" narrowed by kind, session or time: the newest of that scope, and its counts.
     const scope = all ? { kind: filter.kind, session: filter.session, after: filter.after, before: filter.before } : {};
@@ -51,6 +54,7 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
     view: readView(url.searchParams),
     scope,
     isOwner,
+    jobs,
     loadError,
     serverTime: new Date().toISOString(),
   };

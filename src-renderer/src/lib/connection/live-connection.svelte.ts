@@ -3,7 +3,7 @@
  * backoff (and at once when the browser comes back online or the tab becomes visible), checks
  * a connection that may have died silently with a ping, and measures round trips.
  */
-import type { PingMessage, ServerMessage } from '../protocol.js';
+import type { ClientMessage, PingMessage, ServerMessage } from '../protocol.js';
 import type { LogLevel } from '../logs/log-buffer.js';
 import type { ConnectionPhase } from './connection-status.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectOptions } from './reconnect-schedule.js';
@@ -114,6 +114,14 @@ export class LiveConnection {
       this.#pongTimer = null;
       if (this.#socket === socket && this.pinging) this.#drop(socket, 'No answer to ping: connection lost');
     }, this.#options.pongTimeoutMs ?? 5000);
+    return true;
+  }
+
+  /** Sends a client message (e.g. `subscribeLog`) when connected; returns false otherwise. */
+  send(message: ClientMessage): boolean {
+    const socket = this.#socket;
+    if (!socket || this.phase !== 'connected') return false;
+    socket.send(JSON.stringify(message));
     return true;
   }
 

@@ -33,4 +33,17 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(frame('taskProgress', { ...running('a', 1), state: 'weird' }))).toBeNull();
     expect(parseServerMessage(new ArrayBuffer(2))).toBeNull();
   });
+
+  it('reads taskLog frames, keeping only well-formed lines, and taskLogRefused', () => {
+    const good = { seq: 4, time: 'T', stream: 'stderr', text: 'oops' };
+    expect(parseServerMessage(frame('taskLog', { taskId: 't', lines: [good, { seq: 5, text: 'x', stream: 'tty', time: 'T' }], seq: 5, skipped: 2 }))).toMatchObject({
+      type: 'taskLog',
+      data: { taskId: 't', lines: [good], seq: 5, skipped: 2 },
+    });
+    expect(parseServerMessage(frame('taskLog', { taskId: 't' }))).toBeNull();
+    expect(parseServerMessage(frame('taskLogRefused', { taskId: 't', code: 'NOT_FOUND', message: 'No task' }))).toMatchObject({
+      type: 'taskLogRefused',
+      data: { taskId: 't', code: 'NOT_FOUND', message: 'No task' },
+    });
+  });
 });

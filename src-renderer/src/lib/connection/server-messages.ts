@@ -1,5 +1,5 @@
 /** Reading what the server sends: one JSON envelope per text frame, checked before use. */
-import type { ServerMessage, TaskDto, TaskState } from '../protocol.js';
+import type { ServerMessage, TaskDto, TaskLogLine, TaskState } from '../protocol.js';
 import { isObject, readTask } from '../tasks/read-task.js';
 
 /**
@@ -50,9 +50,29 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     }
     case 'pong':
       return { type: 'pong', data: { timestamp: str('timestamp', timestamp) }, timestamp };
+    case 'taskLog': {
+      if (!isObject(data) || typeof data['taskId'] !== 'string' || !Array.isArray(data['lines'])) return null;
+      const lines = data['lines'].filter(isLogLine);
+      const skipped = num('skipped');
+      return { type: 'taskLog', data: { taskId: data['taskId'], lines, seq: num('seq'), ...(skipped > 0 ? { skipped } : {}) }, timestamp };
+    }
+    case 'taskLogRefused':
+      if (!isObject(data) || typeof data['taskId'] !== 'string') return null;
+      return { type: 'taskLogRefused', data: { taskId: data['taskId'], code: str('code', ''), message: str('message', 'The log is not available') }, timestamp };
     default:
       return null;
   }
+}
+
+/** A well-formed log line (`taskLog.data.lines[i]`). */
+function isLogLine(value: unknown): value is TaskLogLine {
+  return (
+    isObject(value) &&
+    typeof value['seq'] === 'number' &&
+    typeof value['text'] === 'string' &&
+    typeof value['time'] === 'string' &&
+    (value['stream'] === 'stdout' || value['stream'] === 'stderr' || value['stream'] === 'log')
+  );
 }
 
 /** Counts by state as the server sent them, else counted from the tasks at hand. */

@@ -76,4 +76,15 @@ describe('validateTaskForm: priority and attempts', () => {
       expect(result.ok ? null : result.errors.maxAttempts, maxAttempts).toBe('Enter a whole number from 1 to 10.');
     }
   });
+
+  it('for a job, names the job and ignores the demo-only duration and failure', () => {
+    expect(validateTaskForm({ ...valid, duration: 'abc', failAtStep: '99', priority: '2' }, 'backup')).toEqual({
+      ok: true,
+      request: { name: 'Report', job: 'backup', priority: 2 },
+    });
+    expect(validateTaskForm({ ...valid, name: '', maxAttempts: '11' }, 'backup')).toEqual({
+      ok: false,
+      errors: { name: 'Enter a task name.', maxAttempts: 'Enter a whole number from 1 to 10.' },
+    });
+  });
 });

@@ -37,8 +37,12 @@ function wholeNumber(value: string | number | null | undefined): number | null {
 /** The result of {@link validateTaskForm}: either a request to send, or messages to show. */
 export type TaskFormResult = { ok: true; request: Omit<StartTaskRequest, 'clientId'> } | { ok: false; errors: TaskFormErrors };
 
-/** Validates the form; on success returns the request body (without `clientId`). */
-export function validateTaskForm(values: TaskFormValues): TaskFormResult {
+/**
+ * Validates the form; on success returns the request body (without `clientId`). For a job
+ * (`job` given) the demo's duration and simulated failure do not apply: the request names the
+ * job, and its parameters come from the job's own form (`jobs/job-form.ts`).
+ */
+export function validateTaskForm(values: TaskFormValues, job: string | null = null): TaskFormResult {
   const errors: TaskFormErrors = {};
   const name = values.name.trim();
   if (name === '') errors.name = 'Enter a task name.';
@@ -47,12 +51,14 @@ export function validateTaskForm(values: TaskFormValues): TaskFormResult {
   const durationText = values.duration === null ? '' : String(values.duration).trim();
   const duration = Number(durationText);
   const range = `${DURATION_LIMITS.min} to ${DURATION_LIMITS.max} ms`;
-  if (durationText === '') errors.duration = `Enter a duration from ${range}.`;
+  if (job !== null) {
+    // A job has no duration to check.
+  } else if (durationText === '') errors.duration = `Enter a duration from ${range}.`;
   else if (!Number.isFinite(duration) || !Number.isInteger(duration)) errors.duration = `Enter a whole number of milliseconds (${range}).`;
   else if (duration < DURATION_LIMITS.min || duration > DURATION_LIMITS.max) errors.duration = `Duration must be from ${range}.`;
 
   let failAtStep: number | null = null;
-  if (values.failAtStep.trim() !== '') {
+  if (job === null && values.failAtStep.trim() !== '') {
     const step = Number(values.failAtStep);
     if (!Number.isInteger(step) || step < 1 || step > DEMO_STEPS) errors.failAtStep = `Choose a step from 1 to ${DEMO_STEPS}.`;
     else failAtStep = step;
@@ -68,6 +74,12 @@ export function validateTaskForm(values: TaskFormValues): TaskFormResult {
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (job !== null) {
+    return {
+      ok: true,
+      request: { name, job, ...(priority === null || priority === 0 ? {} : { priority }), ...(maxAttempts === null ? {} : { maxAttempts }) },
+    };
+  }
   return {
     ok: true,
     request: {

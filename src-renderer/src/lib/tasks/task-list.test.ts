@@ -194,6 +194,12 @@ describe('placeholderTask', () => {
     expect(p.state).toBe('queued');
     expect(isNotOlder(task({ id: 'x', createdAt: T1 }), p)).toBe(true);
   });
+
+  it('of a job carries the job as its job and kind', () => {
+    const p = placeholderTask({ id: 'x', name: 'n', clientId: 'c', duration: null, parameters: {}, createdAt: T0, job: 'backup' });
+    expect([p.job, p.kind]).toEqual(['backup', 'backup']);
+    expect(placeholderTask({ id: 'x', name: 'n', clientId: 'c', duration: null, parameters: {}, createdAt: T0 }).job).toBeNull();
+  });
 });
 
 describe('describeTransition', () => {

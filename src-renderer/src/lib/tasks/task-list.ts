@@ -208,6 +208,8 @@ export function placeholderTask(input: {
   createdAt: string;
   priority?: number | undefined;
   maxAttempts?: number | undefined;
+  /** The job it runs (its kind too), if any. */
+  job?: string | undefined;
 }): TaskDto {
   return {
     id: input.id,
@@ -221,7 +223,7 @@ export function placeholderTask(input: {
     completedAt: null,
     clientId: input.clientId,
     state: 'queued',
-    kind: 'demo',
+    kind: input.job ?? 'demo',
     parameters: input.parameters,
     duration: input.duration,
     attempt: 1,
@@ -229,7 +231,7 @@ export function placeholderTask(input: {
     priority: input.priority ?? 0,
     retryAt: null,
     runAt: null,
-    job: null,
+    job: input.job ?? null,
     scheduleId: null,
     waitReason: null,
   };

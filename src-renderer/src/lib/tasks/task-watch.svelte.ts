@@ -7,6 +7,7 @@ import type { ServerMessage, TaskDto } from '../protocol.js';
 import { LiveConnection } from '../connection/live-connection.svelte.js';
 import { admit, resumePoint, START, type StreamPosition } from '../connection/message-order.js';
 import { socketUrl } from '../connection/socket-url.js';
+import { TaskLogFeed } from '../logs/task-log-feed.svelte.js';
 import { isNotOlder } from './task-list.js';
 import { appendChange, readStory, type StoryEntry, type TaskStory } from './task-story.js';
 
@@ -17,6 +18,8 @@ export class TaskWatch {
   /** Whether the task was deleted while the page was open. */
   deleted = $state(false);
   readonly connection: LiveConnection;
+  /** The task's log, followed over the same socket. */
+  readonly logs: TaskLogFeed;
   #position: StreamPosition = START;
   readonly #sessionId: string;
 
@@ -30,6 +33,7 @@ export class TaskWatch {
       onMessage: (message) => this.#handle(message),
       onLog: () => {},
     });
+    this.logs = new TaskLogFeed((message) => this.connection.send(message));
   }
 
   /** Goes live (browser only). */
@@ -45,6 +49,7 @@ export class TaskWatch {
     const { position, verdict } = admit(this.#position, message);
     this.#position = position;
     if (verdict === 'skip') return;
+    this.logs.handle(message);
     switch (message.type) {
       case 'snapshot': {
         const fresh = message.data.tasks.find((task) => task.id === this.task.id);

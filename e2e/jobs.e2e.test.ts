@@ -1,0 +1,154 @@
+/**
+ * Jobs in the browser: pick a job of the owner's jobs file, fill the form rendered from its
+ * parameter schema (a bad value is refused inline), start it, watch its log lines arrive live on
+ * the card (stdout and stderr told apart, ANSI colours rendered, never raw), search the log,
+ * download it, and find the same log on the task's page.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
+import { browserAvailable, launchBrowser } from './support/browser.js';
+import { startServer } from './support/server.js';
+import { collectPageErrors, connectionStatus, eventually, taskCard } from './support/page-helpers.js';
+
+/** Where the screenshot of a live log goes: docs/ with UPDATE_SCREENSHOTS=1, else test-results/. */
+const outDir = fileURLToPath(new URL(process.env['UPDATE_SCREENSHOTS'] === '1' ? '../docs/' : '../test-results/', import.meta.url));
+
+/** A slow talker: progress lines, stdout with a colour code, stderr, one line every `delay` ms. */
+const SCRIPT = `
+const [count, label, delay] = [Number(process.argv[2]), process.argv[3], Number(process.argv[4])];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+console.log('::progress 5 Warming up');
+console.log('hello ' + label + ' \\u001b[32mgreen\\u001b[0m on stdout');
+console.error('warning: something odd on stderr');
+for (let i = 1; i <= count; i++) {
+  await sleep(delay);
+  console.log('::progress ' + Math.round((i / count) * 100) + ' Step ' + i + ' of ' + count);
+  console.log('line ' + i + ' of ' + count);
+}
+console.log('::result all ' + count + ' lines written');
+`;
+
+describe.skipIf(!browserAvailable())('jobs (browser)', () => {
+  let browser: Browser;
+  let server: RunningTaskMonitor;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jobs-e2e-'));
+    writeFileSync(join(dir, 'talk.mjs'), SCRIPT);
+    const jobs = {
+      jobs: {
+        talk: {
+          title: 'Slow talker',
+          description: 'Writes a line every so often, on stdout and stderr',
+          command: [process.execPath, 'talk.mjs', '{count}', '{label}', '{delayMs}'],
+          parameters: {
+            count: { type: 'integer', title: 'Lines', minimum: 1, maximum: 50, default: 8 },
+            label: { type: 'string', title: 'Label', description: 'Lower-case letters only', pattern: '^[a-z]+$', required: true },
+            delayMs: { type: 'integer', title: 'Pause (ms)', minimum: 0, maximum: 5000, default: 700 },
+          },
+          timeoutMs: 120000,
+        },
+      },
+    };
+    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+    [browser, server] = await Promise.all([launchBrowser(), startServer({ concurrency: 2, jobs: join(dir, 'jobs.json') })]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('picks a job, checks its form inline, and shows its log live: streams apart, colours rendered, search, download, task page', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+
+    // The picker lists the job with its title; choosing it shows its description and its form.
+    await page.getByLabel('Job').selectOption({ label: 'Slow talker' });
+    expect(await page.getByTestId('job-description').textContent()).toContain('Writes a line every so often');
+    expect(await page.getByLabel(/^Duration/).count()).toBe(0);
+    expect(await page.getByLabel(/^Lines/).inputValue()).toBe('8');
+    expect(await page.getByText('Lower-case letters only').count()).toBe(1);
+
+    // A bad value is refused next to its field, before anything is sent.
+    await page.getByLabel('Task name').fill('Talking job');
+    await page.getByLabel(/^Label/).fill('Not OK!');
+    await page.getByRole('button', { name: 'Start task' }).click();
+    await page.locator('#job-param-label-error').getByText('Must match the pattern ^[a-z]+$.').waitFor();
+    expect(await page.getByLabel(/^Label/).getAttribute('aria-invalid')).toBe('true');
+    expect(await taskCard(page, 'Talking job').count()).toBe(0);
+
+    // Corrected, it starts; the card names the job.
+    await page.getByLabel(/^Label/).fill('alpha');
+    expect(await page.locator('#job-param-label-error').textContent()).toBe('');
+    await page.getByRole('button', { name: 'Start task' }).click();
+    const card = taskCard(page, 'Talking job');
+    await card.waitFor();
+    await card.locator('.meta.job').getByText('talk').waitFor();
+
+    // The log opens on the card and lines arrive while the task runs.
+    await card.getByTestId('log-toggle').click();
+    const log = card.getByTestId('task-log');
+    const lines = log.locator('li.line');
+    await log.locator('li.line[data-stream="stderr"]').waitFor({ timeout: 20_000 });
+    const seenWhileRunning = await eventually(async () => {
+      const n = await lines.count();
+      expect(await card.getAttribute('data-state')).toBe('running');
+      expect(n).toBeGreaterThanOrEqual(3);
+      return n;
+    }, 20_000, 50);
+    await eventually(async () => expect(await lines.count()).toBeGreaterThan(seenWhileRunning), 20_000);
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${outDir}screenshot-jobs.png` });
+
+    // stdout and stderr differ in text, not only colour; the colour code is rendered, never shown raw.
+    const stderr = log.locator('li.line[data-stream="stderr"]');
+    expect(await stderr.locator('.marker').textContent()).toBe('err');
+    expect(await stderr.locator('.text').textContent()).toBe('warning: something odd on stderr');
+    const hello = log.locator('li.line', { hasText: 'hello alpha' });
+    expect(await hello.locator('.marker').textContent()).toBe('out');
+    expect(await hello.locator('.text').textContent()).toBe('hello alpha green on stdout');
+    expect(await hello.locator('span.fg-2').textContent()).toBe('green');
+    expect(await log.textContent()).not.toContain('[32m');
+
+    // The task ends with every line there once, in order.
+    await eventually(async () => expect(await card.getAttribute('data-state')).toBe('completed'), 30_000);
+    await eventually(async () => expect(await lines.count()).toBe(10), 10_000);
+    const texts = await log.locator('li.line .text').allTextContents();
+    expect(texts.slice(2)).toEqual(Array.from({ length: 8 }, (_, i) => `line ${i + 1} of 8`));
+
+    // Search highlights and counts.
+    await log.getByTestId('log-search').fill('LINE 3');
+    await log.getByTestId('log-search-count').getByText('1 match').waitFor();
+    expect(await log.locator('mark').allTextContents()).toEqual(['line 3']);
+    await log.getByTestId('log-search').fill('of');
+    await log.getByTestId('log-search-count').getByText('8 matches').waitFor();
+
+    // Download: the whole log as text.
+    const [download] = await Promise.all([page.waitForEvent('download'), log.getByTestId('log-download').click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toContain('stderr    warning: something odd on stderr');
+    expect(text).toContain('line 8 of 8');
+
+    // The task's page shows the same log (stored lines, after the fact).
+    const id = await card.getAttribute('data-task-id');
+    await page.goto(`${server.url}/tasks/${id}`);
+    const pageLog = page.locator('[data-slot="task-log"]').getByTestId('task-log');
+    await eventually(async () => expect(await pageLog.locator('li.line').count()).toBe(10), 15_000);
+    expect(await pageLog.locator('li.line[data-stream="stderr"] .marker').textContent()).toBe('err');
+    expect(await page.getByRole('region', { name: 'Lines of the log of Talking job' }).getAttribute('aria-live')).toBe('off');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
