@@ -56,6 +56,11 @@ export interface TaskDto {
   job: string | null;
   /** Addition: the recurring schedule this task is a run of, else null. */
   scheduleId: string | null;
+  /**
+   * Addition: why a queued task waits although it is its turn: `paused`, `job limit 1 reached`,
+   * `rate limit: next slot in 12 s`; null otherwise. (Optional here until queue control merges.)
+   */
+  waitReason?: string | null;
 }
 
 /** `taskQueued.data`: the original's shape plus the additive fields of {@link TaskDto}. */

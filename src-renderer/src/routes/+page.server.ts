@@ -5,6 +5,7 @@ import { isFiltering, readFilter } from '$lib/tasks/task-filter.js';
 import { addMissing, sortNewestFirst, type TaskCounts } from '$lib/tasks/task-list.js';
 import { readScope, readView, type ListScope } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
+import { fetchQueue } from '$lib/schedules/schedules-api.js';
 
 /** How many of the session's tasks the first HTML holds (its newest). */
 const TASK_LIMIT = 200;
@@ -25,6 +26,8 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   let loadError: string | null = null;
   // The owner (this machine, or the API token) may see every session; the API says who is.
   const isOwner = await ownerCheck(fetch);
+  // The owner's header shows whether the queue is paused (null: not the owner, or no queue control).
+  const queueAnswer = isOwner ? await fetchQueue(fetch) : null;
   const scope: ListScope = isOwner ? readScope(url.searchParams) : 'mine';
   const all = scope === 'all';
   try {
@@ -49,6 +52,7 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
     view: readView(url.searchParams),
     scope,
     isOwner,
+    queue: queueAnswer?.ok ? queueAnswer.value : null,
     loadError,
     serverTime: new Date().toISOString(),
   };

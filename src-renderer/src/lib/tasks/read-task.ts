@@ -77,6 +77,7 @@ export function readTask(value: unknown): TaskDto | null {
     runAt: text('runAt'),
     job: text('job'),
     scheduleId: text('scheduleId'),
+    waitReason: text('waitReason'),
   };
 }
 

@@ -24,6 +24,7 @@ export function task(overrides: Partial<TaskDto> & { id: string }): TaskDto {
     runAt: null,
     job: null,
     scheduleId: null,
+    waitReason: null,
     ...overrides,
   };
 }
