@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCron, formatRunTime, formatSpan, needsSeconds } from './cron-text.js';
+import { describeCron, formatRunTime, needsSeconds } from './cron-text.js';
 
 describe('describeCron', () => {
   it('says a fixed time of day runs every day', () => {
@@ -34,17 +34,5 @@ describe('formatRunTime', () => {
   it('needs seconds only when some time is not on a whole minute', () => {
     expect(needsSeconds(['2026-12-02T02:00:00.000Z', '2026-12-02T02:01:00.000Z'])).toBe(false);
     expect(needsSeconds(['2026-12-02T02:00:00.000Z', '2026-12-02T02:00:02.000Z'])).toBe(true);
-  });
-});
-
-describe('formatSpan', () => {
-  it('writes spans to the second while short and coarser when long', () => {
-    expect(formatSpan(0)).toBe('0 s');
-    expect(formatSpan(11_200)).toBe('12 s');
-    expect(formatSpan(252_000)).toBe('4 min 12 s');
-    expect(formatSpan(120_000)).toBe('2 min');
-    expect(formatSpan(3_780_000)).toBe('1 h 3 min');
-    expect(formatSpan(2 * 86_400_000 + 5 * 3_600_000)).toBe('2 d 5 h');
-    expect(formatSpan(-5000)).toBe('0 s');
   });
 });

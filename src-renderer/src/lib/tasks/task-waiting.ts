@@ -3,7 +3,7 @@
  * 14:05:00") and a queued task's reason to wait (`waitReason`: "paused", "job limit 1 reached").
  */
 import type { TaskDto } from '../protocol.js';
-import { formatSpan } from '../schedules/cron-text.js';
+import { formatSpan } from '../time/time-span.js';
 
 /** A clock time as `14:05:00` in the viewer's zone (or `zone`, for tests and the server). */
 export function clockTime(iso: string, zone?: string): string {
