@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSchedule, deleteSchedule, fetchJobIds, previewSchedule, previewUrl, setQueuePaused } from './schedules-api.js';
+import { createSchedule, deleteSchedule, fetchJobIds, listSchedules, ownerOnly, previewSchedule, previewUrl, setQueuePaused } from './schedules-api.js';
 import { schedule } from './test-schedules.js';
 
 /** A fetch that answers each call with the next (status, body) and records what was asked. */
@@ -57,5 +57,12 @@ describe('schedules API', () => {
     const { fn } = fakeFetch([200, { jobs: [{ id: 'backup' }, { title: 'no id' }], error: null }], [500, null]);
     expect(await fetchJobIds(fn)).toEqual(['backup']);
     expect(await fetchJobIds(fn)).toEqual([]);
+  });
+
+  it('tells a paired device’s refusal (only the owner) from other failures', async () => {
+    const { fn } = fakeFetch([403, { code: 'OWNER_ONLY', message: 'Only the owner…' }], [503, { code: 'SHUTTING_DOWN', message: 'stopping' }], [200, { items: [] }]);
+    expect(ownerOnly(await listSchedules(fn))).toBe(true);
+    expect(ownerOnly(await listSchedules(fn))).toBe(false);
+    expect(ownerOnly(await listSchedules(fn))).toBe(false);
   });
 });

@@ -50,6 +50,11 @@ async function request<T>(fetchFn: typeof fetch, url: string, init: RequestInit,
   return value === null ? { ok: false, message: `The server's answer could not be read (${what}).`, code: null, status: answer.status } : { ok: true, value };
 }
 
+/** Whether a refusal means "only the owner may": a paired device asked (403 `OWNER_ONLY`). */
+export function ownerOnly(outcome: Outcome<unknown>): boolean {
+  return !outcome.ok && (outcome.code === 'OWNER_ONLY' || outcome.status === 403);
+}
+
 const path = (id: string) => `/api/schedules/${encodeURIComponent(id)}`;
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body) });
 

@@ -1,5 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { fetchJobIds, fetchQueue, listSchedules } from '$lib/schedules/schedules-api.js';
+import { fetchJobIds, fetchQueue, listSchedules, ownerOnly as refusedAsNotOwner } from '$lib/schedules/schedules-api.js';
 
 /**
  * The schedules view, rendered on the server: the schedules and the queue's switches (owner only:
@@ -7,7 +7,7 @@ import { fetchJobIds, fetchQueue, listSchedules } from '$lib/schedules/schedules
  */
 export const load: PageServerLoad = async ({ fetch, locals }) => {
   const [schedules, queue, jobs] = await Promise.all([listSchedules(fetch), fetchQueue(fetch), fetchJobIds(fetch)]);
-  const ownerOnly = !schedules.ok && (schedules.code === 'OWNER_ONLY' || schedules.status === 403);
+  const ownerOnly = refusedAsNotOwner(schedules);
   return {
     sessionId: locals.sessionId,
     ownerOnly,
