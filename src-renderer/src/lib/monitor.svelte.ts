@@ -2,7 +2,7 @@
  * The monitor page's state: the session, its tasks, the live connection, the event log and the
  * server's connection count, wired together. Components read it; only its methods change it.
  */
-import type { ServerMessage, StartTaskRequest, TaskDto, TaskState } from './protocol.js';
+import type { QueueStateDto, ServerMessage, StartTaskRequest, TaskDto, TaskState } from './protocol.js';
 import { LiveConnection } from './connection/live-connection.svelte.js';
 import { connectionStatus } from './connection/connection-status.js';
 import { admit, resumePoint, START, type StreamPosition } from './connection/message-order.js';
@@ -29,6 +29,7 @@ import {
   type TaskAction,
 } from './tasks/tasks-api.js';
 import { ServerClock } from './time/server-clock.svelte.js';
+import { fetchQueue, setQueuePaused, type Outcome } from './schedules/schedules-api.js';
 
 /** What the server-rendered page hands over (the `+page.server.ts` load result). */
 export interface MonitorInit {
@@ -43,6 +44,8 @@ export interface MonitorInit {
   filter: TaskFilter;
   /** The session's tasks, or every session's (the owner's "All tasks" view). */
   scope?: ListScope;
+  /** The queue's switches (owner only; null for others or a server without queue control). */
+  queue?: QueueStateDto | null;
   serverTime: string;
 }
 
@@ -82,6 +85,8 @@ export class Monitor {
   visible = $derived.by(() => filterTasks(this.tasks.tasks, this.filter));
   /** Whether a search of older tasks (not held by the page) is on its way. */
   searching = $state(false);
+  /** The queue's switches (owner only), live from `queueState` frames; null when not known. */
+  queue = $state.raw<QueueStateDto | null>(null);
 
   readonly #init: MonitorInit;
   #position: StreamPosition = START;
@@ -102,6 +107,7 @@ export class Monitor {
     this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read(), init.counts ?? undefined);
     this.filter = init.filter;
     this.#scopeCounts(init.filter);
+    this.queue = init.queue ?? null;
     this.connection = new LiveConnection({
       url: () => socketUrl(location, this.sessionId, resumePoint(this.#position), this.allSessions),
       onMessage: (message) => this.#handle(message),
@@ -293,6 +299,14 @@ export class Monitor {
     }
   }
 
+  /** Pauses or resumes the whole queue (the owner only); the header shows the answer at once. */
+  async setQueuePaused(paused: boolean): Promise<Outcome<QueueStateDto>> {
+    const outcome = await setQueuePaused(fetch, paused);
+    if (outcome.ok) this.queue = outcome.value;
+    this.log.add(outcome.ok ? 'info' : 'error', outcome.ok ? `Queue ${paused ? 'paused' : 'resumed'}` : `Could not ${paused ? 'pause' : 'resume'} the queue: ${outcome.message}`);
+    return outcome;
+  }
+
   /** Sends a ping; the round trip shows when the pong arrives. */
   ping(): void {
     if (this.connection.ping()) this.log.add('info', 'Ping sent');
@@ -349,6 +363,8 @@ export class Monitor {
     switch (message.type) {
       case 'connection':
         this.clock.sync(message.data.serverTime);
+        // `queueState` frames are not replayed after a reconnect: the owner's page reads it again.
+        if (this.queue !== null) void fetchQueue(fetch).then((queue) => queue.ok && (this.queue = queue.value));
         this.log.add('success', `Connected as ${message.data.socketId}`);
         break;
       case 'snapshot': {
@@ -384,6 +400,10 @@ export class Monitor {
       }
       case 'pong':
         this.log.add('info', `Pong: ${this.connection.rttMs ?? '?'} ms round trip`);
+        break;
+      case 'queueState':
+        this.queue = message.data;
+        this.log.add('info', message.data.paused ? 'The queue is paused' : 'The queue runs');
         break;
     }
   }

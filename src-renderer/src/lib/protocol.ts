@@ -31,3 +31,13 @@ export const DURATION_LIMITS = { min: 1000, max: 30000, default: 5000 } as const
 
 /** Steps of the `demo` kind (mirrors the engine): `failAtStep` takes 1..DEMO_STEPS. */
 export const DEMO_STEPS = 10;
+
+export type {
+  MisfirePolicy,
+  OverlapPolicy,
+  QueueKindDto,
+  QueueStateDto,
+  ScheduleDto,
+  ScheduleInput,
+  SchedulePreviewDto,
+} from '$protocol/schedules.js';

@@ -6,6 +6,7 @@ import { addMissing, sortNewestFirst, type TaskCounts } from '$lib/tasks/task-li
 import { readScope, readView, type ListScope } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
 import { loadJobs } from '$lib/jobs/jobs-api.js';
+import { fetchQueue } from '$lib/schedules/schedules-api.js';
 
 /** How many of the session's tasks the first HTML holds (its newest). */
 const TASK_LIMIT = 200;
@@ -26,6 +27,8 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   let loadError: string | null = null;
   // The owner (this machine, or the API token) may see every session; the API says who is.
   const isOwner = await ownerCheck(fetch);
+  // The owner's header shows whether the queue is paused (null: not the owner, or no queue control).
+  const queueAnswer = isOwner ? await fetchQueue(fetch) : null;
   const scope: ListScope = isOwner ? readScope(url.searchParams) : 'mine';
   const all = scope === 'all';
   // The jobs of the owner's jobs file this browser may start (none without a file).
@@ -55,6 +58,7 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
     scope,
     isOwner,
     jobs,
+    queue: queueAnswer?.ok ? queueAnswer.value : null,
     loadError,
     serverTime: new Date().toISOString(),
   };

@@ -1,6 +1,7 @@
 /** Reading what the server sends: one JSON envelope per text frame, checked before use. */
 import type { ServerMessage, TaskDto, TaskLogLine, TaskState } from '../protocol.js';
 import { isObject, readTask } from '../tasks/read-task.js';
+import { readQueueState, readSchedule } from '../schedules/read-schedule.js';
 
 /**
  * Parses one frame into a known server message, or `null` for anything else (bad JSON, unknown
@@ -59,6 +60,16 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     case 'taskLogRefused':
       if (!isObject(data) || typeof data['taskId'] !== 'string') return null;
       return { type: 'taskLogRefused', data: { taskId: data['taskId'], code: str('code', ''), message: str('message', 'The log is not available') }, timestamp };
+    case 'scheduleUpdated': {
+      const schedule = readSchedule(data);
+      return schedule ? { type: 'scheduleUpdated', data: schedule, timestamp } : null;
+    }
+    case 'scheduleDeleted':
+      return isObject(data) && typeof data['id'] === 'string' ? { type: 'scheduleDeleted', data: { id: data['id'] }, timestamp } : null;
+    case 'queueState': {
+      const queue = readQueueState(data);
+      return queue ? { type: 'queueState', data: queue, timestamp } : null;
+    }
     default:
       return null;
   }
