@@ -124,7 +124,7 @@ describe('docs/asyncapi.yaml', () => {
 
   it('the schemas are strict: a task with an undeclared field, or a frame without timestamp, is refused', () => {
     const check = validators();
-    const task = { id: 'x', name: 'n', status: 'Queued', progress: 0, result: null, error: null, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, completedAt: null, clientId: 'c', state: 'queued', kind: 'demo', parameters: {}, duration: null, attempt: 1, maxAttempts: 1, priority: 0, retryAt: null, runAt: null, job: null, scheduleId: null };
+    const task = { id: 'x', name: 'n', status: 'Queued', progress: 0, result: null, error: null, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, completedAt: null, clientId: 'c', state: 'queued', kind: 'demo', parameters: {}, duration: null, attempt: 1, maxAttempts: 1, priority: 0, retryAt: null, runAt: null, job: null, scheduleId: null, waitReason: null };
     expect(check.get('taskQueued')!({ type: 'taskQueued', data: task, timestamp: '2026-01-01T00:00:00.000Z', seq: 1 })).toBe(true);
     expect(check.get('taskQueued')!({ type: 'taskQueued', data: { ...task, surprise: 1 }, timestamp: '2026-01-01T00:00:00.000Z', seq: 1 })).toBe(false);
     expect(check.get('pong')!({ type: 'pong', data: { timestamp: '2026-01-01T00:00:00.000Z' } })).toBe(false);

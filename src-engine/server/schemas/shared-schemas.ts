@@ -40,8 +40,9 @@ export const TASK_DTO_SCHEMA = {
     runAt: { ...nullableIso, description: 'When a scheduled (delayed) task is queued' },
     job: { type: ['string', 'null'], description: "The owner's job (jobs file) the task runs; null for demo and code kinds" },
     scheduleId: { type: ['string', 'null'], description: 'The recurring schedule this task is a run of' },
+    waitReason: { type: ['string', 'null'], description: 'Why a queued task waits although it is its turn: paused, job limit N reached, rate limit: next slot in N s' },
   },
-  required: ['id', 'name', 'status', 'progress', 'result', 'error', 'createdAt', 'startedAt', 'completedAt', 'clientId', 'state', 'kind', 'parameters', 'duration', 'attempt', 'maxAttempts', 'priority', 'retryAt', 'runAt', 'job', 'scheduleId'],
+  required: ['id', 'name', 'status', 'progress', 'result', 'error', 'createdAt', 'startedAt', 'completedAt', 'clientId', 'state', 'kind', 'parameters', 'duration', 'attempt', 'maxAttempts', 'priority', 'retryAt', 'runAt', 'job', 'scheduleId', 'waitReason'],
 } as const;
 
 /** Tasks per state. */
