@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable())('schedules and queue control (browser)', ()
     await eventually(async () => expect(await lastRun.textContent()).toContain('Completed'), 20_000);
     const href = await lastRun.getByRole('link').getAttribute('href');
     expect(href).toMatch(/^\/tasks\//);
-    await page.screenshot({ path: `${outDir}screenshot-schedules.png` });
+    await page.screenshot({ path: `${outDir}screenshot-schedules.png`, fullPage: true });
 
     // The runs are tasks of this browser's session: they show in its list.
     await page.getByRole('link', { name: '← Tasks' }).click();
