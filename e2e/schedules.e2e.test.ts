@@ -42,7 +42,7 @@ describe.skipIf(!browserAvailable())('schedules and queue control (browser)', ()
 
   const card = (page: Page, name: string) => page.locator('li.schedule', { has: page.getByRole('heading', { name, exact: true }) });
 
-  it('creates a schedule from the form, runs it now, shows its runs, and disables it', async () => {
+  it('creates a schedule from the form, runs it now, shows its runs, edits, disables and deletes it', async () => {
     const { page, errors } = await newPage();
     await page.goto(`${server.url}/schedules`);
     await page.getByRole('heading', { level: 1, name: 'Schedules' }).waitFor();
@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable())('schedules and queue control (browser)', ()
     await eventually(async () => expect(await lastRun.textContent()).toContain('Completed'), 20_000);
     const href = await lastRun.getByRole('link').getAttribute('href');
     expect(href).toMatch(/^\/tasks\//);
-    await page.screenshot({ path: `${outDir}screenshot-schedules.png` });
+    await page.screenshot({ path: `${outDir}screenshot-schedules.png`, fullPage: true });
 
     // The runs are tasks of this browser's session: they show in its list.
     await page.getByRole('link', { name: '← Tasks' }).click();
@@ -86,9 +86,18 @@ describe.skipIf(!browserAvailable())('schedules and queue control (browser)', ()
     await eventually(async () => expect(await page.locator('li.task', { has: page.getByRole('heading', { name: 'Heartbeat', exact: true }) }).count()).toBeGreaterThanOrEqual(2), 20_000);
     const sessionId = await sessionIdOf(page);
 
-    // Disabled: no more runs.
+    // Edited in place: the new expression is checked, saved and described.
     await page.getByRole('link', { name: 'Schedules' }).click();
     await page.waitForURL(`${server.url}/schedules`);
+    await card(page, 'Heartbeat').getByRole('button', { name: 'Edit' }).click();
+    const editForm = card(page, 'Heartbeat').locator('form');
+    await editForm.getByLabel('Cron expression').fill('*/3 * * * * *');
+    await editForm.getByTestId('cron-words').getByText('Every 3 seconds').waitFor();
+    await editForm.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => expect(await card(page, 'Heartbeat').getByTestId('schedule-words').textContent()).toBe('Every 3 seconds'));
+    await eventually(async () => expect(await page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Edit'));
+
+    // Disabled: no more runs.
     await card(page, 'Heartbeat').getByRole('switch', { name: 'Enabled: Heartbeat' }).uncheck();
     await card(page, 'Heartbeat').getByText('None while disabled.').waitFor();
     const runs = async () => (await tasksViaApi(server.url, sessionId)).filter((task) => task.name === 'Heartbeat').length;

@@ -77,3 +77,17 @@ describe('retryIn', () => {
     expect(remaining(waiting, at('2025-01-01T00:00:08.000Z'))).toBe(5000 + 2000);
   });
 });
+
+describe('a delayed (scheduled) task', () => {
+  const delayed = task({ id: 'd', state: 'scheduled', status: 'Scheduled', createdAt: '2025-01-01T00:00:00.000Z', runAt: '2025-01-01T00:05:00.000Z', duration: 5000 });
+
+  it('counts its wait as waiting, not as time taken', () => {
+    expect(elapsed(delayed, at('2025-01-01T00:01:00.000Z'))).toEqual({ label: 'Waiting', ms: 60_000 });
+  });
+
+  it('needs the rest of its wait plus its run', () => {
+    expect(remaining(delayed, at('2025-01-01T00:04:00.000Z'))).toBe(65_000);
+    expect(remaining(delayed, at('2025-01-01T00:06:00.000Z'))).toBe(5000);
+    expect(remaining({ ...delayed, duration: null }, at('2025-01-01T00:04:00.000Z'))).toBe(60_000);
+  });
+});

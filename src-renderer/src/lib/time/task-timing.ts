@@ -23,19 +23,20 @@ export function formatDuration(ms: number): string {
 
 /** A task's elapsed time with what it measures. */
 export interface Elapsed {
-  /** `Waiting` (queued), `Running` (since start) or `Took` (finished). */
+  /** `Waiting` (scheduled or queued), `Running` (since start) or `Took` (finished). */
   label: 'Waiting' | 'Running' | 'Took';
   ms: number;
 }
 
 /**
- * Elapsed time: waiting time while queued, run time while running, and the total run time once
+ * Elapsed time: waiting time while scheduled or queued, run time while running, and the total run time once
  * finished (from start, or from creation for a task that never started).
  */
 export function elapsed(task: TaskDto, now: number): Elapsed {
   const created = time(task.createdAt) ?? now;
   const started = time(task.startedAt);
   switch (task.state) {
+    case 'scheduled':
     case 'queued':
       return { label: 'Waiting', ms: Math.max(0, now - created) };
     case 'running':
@@ -56,6 +57,12 @@ export function elapsed(task: TaskDto, now: number): Elapsed {
  * progress, the requested `duration` (if the kind has one) stands in. Finished tasks need 0.
  */
 export function remaining(task: TaskDto, now: number, progressAt: number | null = null): number | null {
+  if (task.state === 'scheduled') {
+    // A delayed task: the wait until its time, then its run (a kind without a duration: the wait alone).
+    const at = time(task.runAt);
+    const wait = at === null ? 0 : Math.max(0, at - now);
+    return task.duration === null ? (at === null ? null : wait) : wait + task.duration;
+  }
   if (task.state === 'queued') {
     const wait = retryIn(task, now);
     return task.duration === null ? null : task.duration + (wait === null ? 0 : wait * 1000);
