@@ -33,6 +33,23 @@ for (let i = 1; i <= count; i++) {
 console.log('::result all ' + count + ' lines written');
 `;
 
+/** The jobs file: one job, `talk`, running SCRIPT; `maxLines` bounds its `count` parameter. */
+const jobsFile = (maxLines = 50) => ({
+  jobs: {
+    talk: {
+      title: 'Slow talker',
+      description: 'Writes a line every so often, on stdout and stderr',
+      command: [process.execPath, 'talk.mjs', '{count}', '{label}', '{delayMs}'],
+      parameters: {
+        count: { type: 'integer', title: 'Lines', minimum: 1, maximum: maxLines, default: Math.min(8, maxLines) },
+        label: { type: 'string', title: 'Label', description: 'Lower-case letters only', pattern: '^[a-z]+$', required: true },
+        delayMs: { type: 'integer', title: 'Pause (ms)', minimum: 0, maximum: 5000, default: 700 },
+      },
+      timeoutMs: 120000,
+    },
+  },
+});
+
 describe.skipIf(!browserAvailable())('jobs (browser)', () => {
   let browser: Browser;
   let server: RunningTaskMonitor;
@@ -41,22 +58,7 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jobs-e2e-'));
     writeFileSync(join(dir, 'talk.mjs'), SCRIPT);
-    const jobs = {
-      jobs: {
-        talk: {
-          title: 'Slow talker',
-          description: 'Writes a line every so often, on stdout and stderr',
-          command: [process.execPath, 'talk.mjs', '{count}', '{label}', '{delayMs}'],
-          parameters: {
-            count: { type: 'integer', title: 'Lines', minimum: 1, maximum: 50, default: 8 },
-            label: { type: 'string', title: 'Label', description: 'Lower-case letters only', pattern: '^[a-z]+$', required: true },
-            delayMs: { type: 'integer', title: 'Pause (ms)', minimum: 0, maximum: 5000, default: 700 },
-          },
-          timeoutMs: 120000,
-        },
-      },
-    };
-    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobsFile()));
     [browser, server] = await Promise.all([launchBrowser(), startServer({ concurrency: 2, jobs: join(dir, 'jobs.json') })]);
   });
 
@@ -151,4 +153,39 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it("shows a server refusal next to the parameter it names, and the jobs file's problem to the owner", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+    const jobsNow = async () => (await (await fetch(`${server.url}/api/jobs`)).json()) as { jobs: { parameterSchema: { properties: { count: { maximum: number } } } }[]; error: string | null };
+    try {
+      // The owner narrows the job after the page loaded: the page's form still allows 10 lines.
+      writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobsFile(3)));
+      await eventually(async () => expect((await jobsNow()).jobs[0]!.parameterSchema.properties.count.maximum).toBe(3), 15_000, 200);
+      await page.getByLabel('Job').selectOption({ label: 'Slow talker' });
+      await page.getByLabel('Task name').fill('Too many lines');
+      await page.getByLabel(/^Label/).fill('beta');
+      await page.getByLabel(/^Lines/).fill('10');
+      await page.getByRole('button', { name: 'Start task' }).click();
+      await page.locator('#job-param-count-error').getByText("Parameter 'count' must be <= 3").waitFor();
+      expect(await page.getByLabel(/^Lines/).getAttribute('aria-invalid')).toBe('true');
+      expect(await taskCard(page, 'Too many lines').count()).toBe(0);
+
+      // An invalid edit keeps the last good jobs; the owner sees why above the form.
+      writeFileSync(join(dir, 'jobs.json'), JSON.stringify({ jobs: { talk: { title: 'No command' } } }));
+      await eventually(async () => expect((await jobsNow()).error).not.toBeNull(), 15_000, 200);
+      await page.reload();
+      const problem = page.getByTestId('jobs-error');
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('The jobs file has a problem');
+      expect(await page.getByLabel('Job').locator('option').allTextContents()).toEqual(['Demo: simulated work', 'Slow talker']);
+      expect(errors).toEqual([]);
+    } finally {
+      writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobsFile()));
+      await context.close();
+    }
+  }, 90_000);
 });
