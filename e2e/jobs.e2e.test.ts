@@ -107,6 +107,8 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
       const n = await lines.count();
       expect(await card.getAttribute('data-state')).toBe('running');
       expect(n).toBeGreaterThanOrEqual(3);
+      // Instead of "Working…", a running job's card shows its latest log line.
+      expect(await card.locator('.outcome .pending').textContent()).toMatch(/^(warning: something odd on stderr|line \d of 8)$/);
       return n;
     }, 20_000, 50);
     await eventually(async () => expect(await lines.count()).toBeGreaterThan(seenWhileRunning), 20_000);
@@ -133,6 +135,15 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
     await log.getByTestId('log-search').fill('LINE 3');
     await log.getByTestId('log-search-count').getByText('1 match').waitFor();
     expect(await log.locator('mark').allTextContents()).toEqual(['line 3']);
+    // Enter goes to the match (and stops following); Escape clears the search.
+    expect(await log.getByTestId('log-follow').getAttribute('aria-pressed')).toBe('true');
+    await log.getByTestId('log-search').press('Enter');
+    await log.locator('li.line.current').getByText('line 3 of 8').waitFor();
+    expect(await log.getByTestId('log-follow').getAttribute('aria-pressed')).toBe('false');
+    expect(await log.getByTestId('log-follow').textContent()).toContain('Follow');
+    await log.getByTestId('log-search').press('Escape');
+    expect(await log.getByTestId('log-search').inputValue()).toBe('');
+    expect(await log.locator('mark').count()).toBe(0);
     await log.getByTestId('log-search').fill('of');
     await log.getByTestId('log-search-count').getByText('8 matches').waitFor();
 
