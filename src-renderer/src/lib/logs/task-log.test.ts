@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskLogLine } from '../protocol.js';
-import { appendLog, EMPTY_LOG, findAll, latestText, linePieces, searchLog, streamMarker } from './task-log.js';
+import { appendLog, EMPTY_LOG, findAll, FOLLOW_SLACK_PX, latestText, linePieces, scrolledAway, searchLog, streamMarker } from './task-log.js';
 
 const line = (seq: number, text = `line ${seq}`, stream: TaskLogLine['stream'] = 'stdout'): TaskLogLine => ({ seq, time: '2026-12-02T00:00:00.000Z', stream, text });
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
@@ -71,5 +71,14 @@ describe('streamMarker and latestText', () => {
   it('gives the latest non-blank line without escapes', () => {
     expect(latestText(appendLog(EMPTY_LOG, [line(1, '\u001b[32mdone\u001b[0m'), line(2, '  ')], 2))).toBe('done');
     expect(latestText(EMPTY_LOG)).toBeNull();
+  });
+});
+
+describe('scrolledAway', () => {
+  it('is false at the end of the log (or close to it) and true once scrolled up to read', () => {
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 800, clientHeight: 200 })).toBe(false);
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 800 - FOLLOW_SLACK_PX, clientHeight: 200 })).toBe(false);
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 700, clientHeight: 200 })).toBe(true);
+    expect(scrolledAway({ scrollHeight: 100, scrollTop: 0, clientHeight: 200 })).toBe(false);
   });
 });

@@ -115,3 +115,14 @@ export function latestText(state: TaskLogState): string | null {
   }
   return null;
 }
+
+/** How far from the bottom (px) a log view may be scrolled and still count as at the end. */
+export const FOLLOW_SLACK_PX = 40;
+
+/**
+ * Whether a scroll position is away from the end of the log, i.e. the person scrolled up to read:
+ * following then stops, so new lines do not pull the view away from what is being read.
+ */
+export function scrolledAway(box: { scrollHeight: number; scrollTop: number; clientHeight: number }): boolean {
+  return box.scrollHeight - box.scrollTop - box.clientHeight > FOLLOW_SLACK_PX;
+}
