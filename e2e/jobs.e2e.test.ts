@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import type { Browser } from 'playwright-core';
 import type { RunningTaskMonitor } from '../src-engine/launcher/start-task-monitor.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
 import { startServer } from './support/server.js';
-import { collectPageErrors, connectionStatus, eventually, taskCard } from './support/page-helpers.js';
+import { collectPageErrors, connectionStatus, eventually, sessionIdOf, startTaskViaApi, taskCard } from './support/page-helpers.js';
 
 /** Where the screenshot of a live log goes: docs/ with UPDATE_SCREENSHOTS=1, else test-results/. */
 const outDir = fileURLToPath(new URL(process.env['UPDATE_SCREENSHOTS'] === '1' ? '../docs/' : '../test-results/', import.meta.url));
@@ -199,4 +201,49 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
       await context.close();
     }
   }, 90_000);
+
+  it('resubscribes after its socket drops mid-task, from the last line it holds: no line lost, none twice', async () => {
+    const upgraded: Duplex[] = [];
+    const onUpgrade = (_request: IncomingMessage, socket: Duplex) => void upgraded.push(socket);
+    server.app.server.on('upgrade', onUpgrade);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      // What each of the page's sockets asked for.
+      const sent: string[][] = [];
+      page.on('websocket', (socket) => {
+        const frames: string[] = [];
+        sent.push(frames);
+        socket.on('framesent', ({ payload }) => frames.push(String(payload)));
+      });
+      await page.goto(server.url);
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+      const sessionId = await sessionIdOf(page);
+      const id = await startTaskViaApi(server.url, sessionId, { name: 'Cut short', job: 'talk', parameters: { label: 'gamma', count: 14, delayMs: 500 } });
+      const card = taskCard(page, 'Cut short');
+      await card.getByTestId('log-toggle').click();
+      const lines = card.getByTestId('task-log').locator('li.line');
+      await eventually(async () => expect(await lines.count()).toBeGreaterThanOrEqual(4), 20_000);
+
+      // Cut the page's socket as a network failure would; it reconnects by itself.
+      upgraded.at(-1)!.destroy();
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
+      await eventually(async () => expect(await card.getAttribute('data-state')).toBe('completed'), 40_000);
+      await eventually(async () => expect(await lines.count()).toBe(16), 15_000);
+      const seqs = (await lines.evaluateAll((items) => items.map((li) => Number(li.getAttribute('data-seq'))))) as number[];
+      expect(seqs).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+
+      // The new socket asked for the log from the last line the page held, not from the start.
+      const subscriptions = sent.map((frames) => frames.map((text) => JSON.parse(text) as { type: string; taskId?: string; after?: number }).filter((frame) => frame.type === 'subscribeLog' && frame.taskId === id));
+      const [first, ...again] = subscriptions.filter((list) => list.length > 0);
+      expect(first![0]!.after).toBe(0);
+      expect(again.length).toBeGreaterThanOrEqual(1);
+      expect(again[0]![0]!.after).toBeGreaterThanOrEqual(4);
+      expect(errors.filter((error) => !/WebSocket|ERR_CONNECTION|net::/.test(error))).toEqual([]);
+    } finally {
+      server.app.server.off('upgrade', onUpgrade);
+      await context.close();
+    }
+  }, 120_000);
 });
