@@ -46,6 +46,21 @@ export function appendLog(state: TaskLogState, incoming: readonly TaskLogLine[],
   };
 }
 
+/**
+ * Adds older lines in front of those held (the part of a long log the first live frame left
+ * out, read over REST): only lines older than the first one held, at most up to the cap; the
+ * count of lines not shown goes down by as many.
+ */
+export function prependLog(state: TaskLogState, older: readonly TaskLogLine[], cap = LOG_LINE_CAP): TaskLogState {
+  const first = state.lines[0]?.seq ?? state.lastSeq + 1;
+  const room = cap - state.lines.length;
+  const fresh = older.filter((line) => line.seq < first).sort((a, b) => a.seq - b.seq);
+  const unique = fresh.filter((line, i) => i === 0 || line.seq !== fresh[i - 1]!.seq);
+  const added = room > 0 ? unique.slice(Math.max(0, unique.length - room)) : [];
+  if (added.length === 0) return state;
+  return { ...state, lines: [...added, ...state.lines], skipped: Math.max(0, state.skipped - added.length) };
+}
+
 /** A piece of a rendered line: an ANSI-styled run, split where search matches start and end. */
 export interface LinePiece extends AnsiSegment {
   /** Part of a search match. */
