@@ -49,6 +49,11 @@ const jobsFile = (maxLines = 50) => ({
       },
       timeoutMs: 120000,
     },
+    flood: {
+      title: 'Flood',
+      command: [process.execPath, 'flood.mjs', '{lines}'],
+      parameters: { lines: { type: 'integer', minimum: 1, maximum: 100000, required: true } },
+    },
   },
 });
 
@@ -60,6 +65,7 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jobs-e2e-'));
     writeFileSync(join(dir, 'talk.mjs'), SCRIPT);
+    writeFileSync(join(dir, 'flood.mjs'), "for (let i = 1; i <= Number(process.argv[2]); i++) console.log('flood ' + i);\n");
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobsFile()));
     [browser, server] = await Promise.all([launchBrowser(), startServer({ concurrency: 2, jobs: join(dir, 'jobs.json') })]);
   });
@@ -194,7 +200,7 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
       const problem = page.getByTestId('jobs-error');
       await problem.waitFor();
       expect(await problem.textContent()).toContain('The jobs file has a problem');
-      expect(await page.getByLabel('Job').locator('option').allTextContents()).toEqual(['Demo: simulated work', 'Slow talker']);
+      expect(await page.getByLabel('Job').locator('option').allTextContents()).toEqual(['Demo: simulated work', 'Slow talker', 'Flood']);
       expect(errors).toEqual([]);
     } finally {
       writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobsFile()));
@@ -243,6 +249,30 @@ describe.skipIf(!browserAvailable())('jobs (browser)', () => {
       expect(errors.filter((error) => !/WebSocket|ERR_CONNECTION|net::/.test(error))).toEqual([]);
     } finally {
       server.app.server.off('upgrade', onUpgrade);
+      await context.close();
+    }
+  }, 120_000);
+
+  it('shows a long log after the fact: the older lines read over REST up to 5,000, a notice for the rest', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(server.url);
+      await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+      const sessionId = await sessionIdOf(page);
+      const id = await startTaskViaApi(server.url, sessionId, { name: 'Long log', job: 'flood', parameters: { lines: 6000 } });
+      await page.locator('li.task[data-state="completed"]', { hasText: 'Long log' }).waitFor({ timeout: 30_000 });
+
+      await page.goto(`${server.url}/tasks/${id}`);
+      const log = page.locator('[data-slot="task-log"]').getByTestId('task-log');
+      const lines = log.locator('li.line');
+      await eventually(async () => expect(await lines.count()).toBe(5000), 30_000, 250);
+      expect(await lines.first().locator('.text').textContent()).toBe('flood 1001');
+      expect(await lines.last().locator('.text').textContent()).toBe('flood 6000');
+      expect(await log.getByTestId('log-cut').textContent()).toMatch(/1,000 lines are not shown here\.\s+The download has the whole log\./);
+      expect(errors).toEqual([]);
+    } finally {
       await context.close();
     }
   }, 120_000);
