@@ -8,7 +8,7 @@ import { connectionStatus } from './connection/connection-status.js';
 import { admit, resumePoint, START, type StreamPosition } from './connection/message-order.js';
 import { socketUrl } from './connection/socket-url.js';
 import { EventLog } from './logs/event-log.svelte.js';
-import { TaskLogFeed } from './logs/task-log-feed.svelte.js';
+import { restLogReader, TaskLogFeed } from './logs/task-log-feed.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
 import { filterTasks, isFiltering, matchesFilter, NO_FILTER, SCOPE_FILTER_KEYS, sameFilter, type TaskFilter } from './tasks/task-filter.js';
 import type { ListScope } from './tasks/list-view.js';
@@ -114,7 +114,7 @@ export class Monitor {
       onLog: (level, text) => this.log.add(level, text),
       onChange: () => void this.refreshHealth(),
     });
-    this.logs = new TaskLogFeed((message) => this.connection.send(message));
+    this.logs = new TaskLogFeed((message) => this.connection.send(message), restLogReader(fetch));
   }
 
   /** Goes live: session bookkeeping, socket, clock and connection count. Browser only. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskLogLine } from '../protocol.js';
-import { appendLog, EMPTY_LOG, findAll, latestText, linePieces, searchLog, streamMarker } from './task-log.js';
+import { appendLog, EMPTY_LOG, prependLog, findAll, FOLLOW_SLACK_PX, latestText, linePieces, scrolledAway, searchLog, streamMarker } from './task-log.js';
 
 const line = (seq: number, text = `line ${seq}`, stream: TaskLogLine['stream'] = 'stdout'): TaskLogLine => ({ seq, time: '2026-12-02T00:00:00.000Z', stream, text });
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
@@ -29,6 +29,22 @@ describe('appendLog', () => {
     const state = appendLog(appendLog(EMPTY_LOG, lines(1, 8), 8, 0, 5), lines(9, 10), 10, 0, 5);
     expect(state.lines.map((l) => l.seq)).toEqual([6, 7, 8, 9, 10]);
     expect(state.trimmed).toBe(5);
+  });
+});
+
+describe('prependLog', () => {
+  it('puts older lines in front, skipping any already held, and counts fewer left out', () => {
+    const held = appendLog(EMPTY_LOG, lines(1001, 1010), 1010, 1000);
+    const filled = prependLog(held, [...lines(995, 1000), line(1001)]);
+    expect(filled.lines.map((l) => l.seq)).toEqual([995, 996, 997, 998, 999, 1000, ...lines(1001, 1010).map((l) => l.seq)]);
+    expect(filled.skipped).toBe(994);
+    expect(filled.lastSeq).toBe(1010);
+  });
+
+  it('adds no more than the cap allows, keeping the newest of the older lines', () => {
+    const held = appendLog(EMPTY_LOG, lines(8, 10), 10, 7, 5);
+    expect(prependLog(held, lines(1, 7), 5).lines.map((l) => l.seq)).toEqual([6, 7, 8, 9, 10]);
+    expect(prependLog(prependLog(held, lines(1, 7), 5), lines(1, 5), 5).lines).toHaveLength(5);
   });
 });
 
@@ -71,5 +87,14 @@ describe('streamMarker and latestText', () => {
   it('gives the latest non-blank line without escapes', () => {
     expect(latestText(appendLog(EMPTY_LOG, [line(1, '\u001b[32mdone\u001b[0m'), line(2, '  ')], 2))).toBe('done');
     expect(latestText(EMPTY_LOG)).toBeNull();
+  });
+});
+
+describe('scrolledAway', () => {
+  it('is false at the end of the log (or close to it) and true once scrolled up to read', () => {
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 800, clientHeight: 200 })).toBe(false);
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 800 - FOLLOW_SLACK_PX, clientHeight: 200 })).toBe(false);
+    expect(scrolledAway({ scrollHeight: 1000, scrollTop: 700, clientHeight: 200 })).toBe(true);
+    expect(scrolledAway({ scrollHeight: 100, scrollTop: 0, clientHeight: 200 })).toBe(false);
   });
 });

@@ -46,6 +46,21 @@ export function appendLog(state: TaskLogState, incoming: readonly TaskLogLine[],
   };
 }
 
+/**
+ * Adds older lines in front of those held (the part of a long log the first live frame left
+ * out, read over REST): only lines older than the first one held, at most up to the cap; the
+ * count of lines not shown goes down by as many.
+ */
+export function prependLog(state: TaskLogState, older: readonly TaskLogLine[], cap = LOG_LINE_CAP): TaskLogState {
+  const first = state.lines[0]?.seq ?? state.lastSeq + 1;
+  const room = cap - state.lines.length;
+  const fresh = older.filter((line) => line.seq < first).sort((a, b) => a.seq - b.seq);
+  const unique = fresh.filter((line, i) => i === 0 || line.seq !== fresh[i - 1]!.seq);
+  const added = room > 0 ? unique.slice(Math.max(0, unique.length - room)) : [];
+  if (added.length === 0) return state;
+  return { ...state, lines: [...added, ...state.lines], skipped: Math.max(0, state.skipped - added.length) };
+}
+
 /** A piece of a rendered line: an ANSI-styled run, split where search matches start and end. */
 export interface LinePiece extends AnsiSegment {
   /** Part of a search match. */
@@ -114,4 +129,15 @@ export function latestText(state: TaskLogState): string | null {
     if (text !== '') return text;
   }
   return null;
+}
+
+/** How far from the bottom (px) a log view may be scrolled and still count as at the end. */
+export const FOLLOW_SLACK_PX = 40;
+
+/**
+ * Whether a scroll position is away from the end of the log, i.e. the person scrolled up to read:
+ * following then stops, so new lines do not pull the view away from what is being read.
+ */
+export function scrolledAway(box: { scrollHeight: number; scrollTop: number; clientHeight: number }): boolean {
+  return box.scrollHeight - box.scrollTop - box.clientHeight > FOLLOW_SLACK_PX;
 }

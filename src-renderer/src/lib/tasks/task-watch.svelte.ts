@@ -7,7 +7,7 @@ import type { ServerMessage, TaskDto } from '../protocol.js';
 import { LiveConnection } from '../connection/live-connection.svelte.js';
 import { admit, resumePoint, START, type StreamPosition } from '../connection/message-order.js';
 import { socketUrl } from '../connection/socket-url.js';
-import { TaskLogFeed } from '../logs/task-log-feed.svelte.js';
+import { restLogReader, TaskLogFeed } from '../logs/task-log-feed.svelte.js';
 import { isNotOlder } from './task-list.js';
 import { appendChange, readStory, type StoryEntry, type TaskStory } from './task-story.js';
 
@@ -33,7 +33,7 @@ export class TaskWatch {
       onMessage: (message) => this.#handle(message),
       onLog: () => {},
     });
-    this.logs = new TaskLogFeed((message) => this.connection.send(message));
+    this.logs = new TaskLogFeed((message) => this.connection.send(message), restLogReader(fetch));
   }
 
   /** Goes live (browser only). */
