@@ -319,6 +319,15 @@ describe.skipIf(!available)('monitor page across a server restart (browser)', ()
       await page.getByTestId('stale-notice').waitFor({ state: 'detached' });
       await taskCard(page, 'After restart').waitFor();
 
+      // A graceful stop put the running task back in the queue (docs/durability.md): it runs again
+      // rather than ending cancelled. Cancel it now so the one worker gets to the rest.
+      const listed = (await (await fetch(`${server.url}/api/tasks?clientId=${sessionId}`)).json()) as { items: { id: string; name: string; state: string; attempt: number }[] };
+      const interrupted = listed.items.find((task) => task.name === 'Interrupted')!;
+      expect(['queued', 'running']).toContain(interrupted.state);
+      expect(interrupted.attempt).toBe(1);
+      const cancelled = await fetch(`${server.url}/api/tasks/${interrupted.id}/cancel?clientId=${sessionId}`, { method: 'POST' });
+      expect(cancelled.status).toBe(200);
+
       // What the page shows is what the server has, task by task.
       const current = server;
       await eventually(async () => {

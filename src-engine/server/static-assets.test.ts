@@ -54,6 +54,11 @@ function staleListingHandler(dir: string): NodeHandler {
   return (req, res, next) => {
     const path = listed.get((req.url ?? '/').split('?')[0]!);
     if (!path) {
+      // SvelteKit answers its client-side navigations' data requests itself, as pages.
+      if ((req.url ?? '').split('?')[0]!.endsWith('/__data.json')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"data"}');
+        return;
+      }
       if ((req.url ?? '').includes('.')) return next();
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html>page</html>');
       return;
@@ -122,6 +127,8 @@ describe('serveStaticAssets', () => {
 
   it('hands pages to the UI, and never shows dotfiles or anything outside the folder', async () => {
     expect((await get(`${base}/some/page`)).body.toString()).toBe('<html>page</html>');
+    // A client-side navigation's data (the task page opened from a card) is the page handler's, not a file.
+    expect((await get(`${base}/tasks/abc/__data.json?x-sveltekit-invalidated=01`)).body.toString()).toBe('{"type":"data"}');
     expect((await get(`${base}/.secret`)).status).toBe(404);
     expect((await get(`${base}/_app/%2e%2e/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     expect((await get(`${base}/_app/%E0%A4%A`)).status).toBe(200); // a malformed escape goes to the page handler, which answers

@@ -83,6 +83,8 @@ function filePathOf(req: IncomingMessage): string | undefined {
   }
   if (pathname.includes('\0')) return undefined;
   const last = pathname.slice(pathname.lastIndexOf('/') + 1);
+  // SvelteKit's own data requests (`/tasks/x/__data.json`, client-side navigation) are pages' business.
+  if (last === '__data.json' || last === '__route.js') return undefined;
   return pathname.startsWith('/_app/') || extname(last) !== '' ? pathname : undefined;
 }
 
