@@ -4,6 +4,7 @@
  */
 export type {
   ClientMessage,
+  OwnerServerMessage,
   ConnectionMessage,
   Envelope,
   PingMessage,
@@ -12,6 +13,8 @@ export type {
   SnapshotMessage,
   StartTaskRequest,
   StartTaskResponse,
+  StatsPointDto,
+  StatsTickMessage,
   TaskDto,
   TaskProgressMessage,
   TaskQueuedMessage,

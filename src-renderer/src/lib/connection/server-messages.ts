@@ -1,13 +1,15 @@
 /** Reading what the server sends: one JSON envelope per text frame, checked before use. */
-import type { ServerMessage, TaskDto, TaskState } from '../protocol.js';
+import type { OwnerServerMessage, TaskDto, TaskState } from '../protocol.js';
+import { readStatsPoint } from '../stats/stats-series.js';
 import { isObject, readTask } from '../tasks/read-task.js';
 
 /**
  * Parses one frame into a known server message, or `null` for anything else (bad JSON, unknown
  * type, wrong shape): the socket ignores such frames, as the protocol asks of both sides.
- * The envelope's `seq` (the session's message number) is kept when present.
+ * The envelope's `seq` (the session's message number) is kept when present. The owner's sockets
+ * also get `statsTick` (the current minute of the charts).
  */
-export function parseServerMessage(text: unknown): ServerMessage | null {
+export function parseServerMessage(text: unknown): OwnerServerMessage | null {
   if (typeof text !== 'string') return null;
   let value: unknown;
   try {
@@ -50,6 +52,10 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     }
     case 'pong':
       return { type: 'pong', data: { timestamp: str('timestamp', timestamp) }, timestamp };
+    case 'statsTick': {
+      const point = readStatsPoint(data);
+      return point ? { type: 'statsTick', data: point, timestamp } : null;
+    }
     default:
       return null;
   }

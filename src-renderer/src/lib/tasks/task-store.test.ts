@@ -103,7 +103,7 @@ describe('TaskStore: counts of a narrowed scope', () => {
     const store = new TaskStore([], 0, now);
     store.countScope = (t) => t.kind === 'resize';
     store.applySnapshot([task({ id: 'a', kind: 'resize', state: 'failed' }), task({ id: 'b', kind: 'demo', state: 'failed', createdAt: at(1) })]);
-    store.setServerCounts({ queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
-    expect(store.counts).toEqual({ queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
+    store.setServerCounts({ scheduled: 0, queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
+    expect(store.counts).toEqual({ scheduled: 0, queued: 0, running: 0, completed: 4, failed: 1, cancelled: 0 });
   });
 });
