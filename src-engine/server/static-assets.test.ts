@@ -54,6 +54,7 @@ function staleListingHandler(dir: string): NodeHandler {
   return (req, res, next) => {
     const path = listed.get((req.url ?? '/').split('?')[0]!);
     if (!path) {
+      if ((req.url ?? '').split('?')[0]!.endsWith('/__data.json')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"data"}');
       if ((req.url ?? '').includes('.')) return next();
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html>page</html>');
       return;
@@ -125,6 +126,11 @@ describe('serveStaticAssets', () => {
     expect((await get(`${base}/.secret`)).status).toBe(404);
     expect((await get(`${base}/_app/%2e%2e/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     expect((await get(`${base}/_app/%E0%A4%A`)).status).toBe(200); // a malformed escape goes to the page handler, which answers
+  });
+
+  it("hands a page's data for client-side navigation (__data.json) to the UI", async () => {
+    expect((await get(`${base}/charts/__data.json?x-sveltekit-invalidated=01`)).body.toString()).toBe('{"type":"data"}');
+    expect((await get(`${base}/__data.json`)).body.toString()).toBe('{"type":"data"}');
   });
 });
 
