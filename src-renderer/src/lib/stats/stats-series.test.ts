@@ -109,9 +109,9 @@ describe('hasData and toColumns', () => {
     expect(hasData([point(minute(0), { queueMax: 2 })])).toBe(true);
   });
 
-  it('gives uPlot seconds on x and durations in seconds, with gaps as null', () => {
-    const columns = toColumns([point(minute(0), { completed: 2, p50: 1500, p95: 2500, queueMax: 3, runningMax: 1 }), point(minute(1))]);
-    expect(columns.x).toEqual([Date.UTC(2026, 11, 2, 10, 0) / 1000, Date.UTC(2026, 11, 2, 10, 1) / 1000]);
+  it('gives uPlot the middle of each step in seconds on x, and durations in seconds, with gaps as null', () => {
+    const columns = toColumns([point(minute(0), { completed: 2, p50: 1500, p95: 2500, queueMax: 3, runningMax: 1 }), point(minute(1))], 60);
+    expect(columns.x).toEqual([Date.UTC(2026, 11, 2, 10, 0) / 1000 + 30, Date.UTC(2026, 11, 2, 10, 1) / 1000 + 30]);
     expect(columns.completed).toEqual([2, 0]);
     expect(columns.p50).toEqual([1.5, null]);
     expect(columns.p95).toEqual([2.5, null]);

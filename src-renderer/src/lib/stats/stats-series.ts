@@ -125,7 +125,10 @@ export function hasData(points: readonly StatsPointDto[]): boolean {
 
 /** uPlot's columns: x in Unix seconds, then one array per series (null: a gap in the line). */
 export interface ChartColumns {
+  /** The middle of each step (so a step's bars sit inside it, and its line point at its centre). */
   x: number[];
+  /** The step's length, seconds (for the x range and for labels of the step's start). */
+  stepSeconds: number;
   completed: number[];
   failed: number[];
   queueMax: (number | null)[];
@@ -136,10 +139,11 @@ export interface ChartColumns {
 }
 
 /** Shapes the points into uPlot's column arrays. */
-export function toColumns(points: readonly StatsPointDto[]): ChartColumns {
+export function toColumns(points: readonly StatsPointDto[], stepSeconds: number): ChartColumns {
   const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
   return {
-    x: points.map((p) => Date.parse(p.t) / 1000),
+    x: points.map((p) => Date.parse(p.t) / 1000 + stepSeconds / 2),
+    stepSeconds,
     completed: points.map((p) => p.completed),
     failed: points.map((p) => p.failed),
     queueMax: points.map((p) => p.queueMax),
