@@ -108,6 +108,25 @@ describe.skipIf(!browserAvailable())('charts (browser)', () => {
     await context.close();
   }, 120_000);
 
+  it('renders the summaries and tables on the server (no scripts), and fits a 390 px phone', async () => {
+    const bare = await browser.newContext({ javaScriptEnabled: false });
+    const page = await bare.newPage();
+    await page.goto(`${server.url}/charts?range=7d`);
+    expect(await summary(page, 'throughput')).toMatch(/^Last week: \d+ completed, 2 failed/);
+    expect(await page.getByTestId('chart-queue').locator('details tbody tr').count()).toBe(168);
+    expect(await page.locator('.plot canvas').count()).toBe(0); // uPlot draws in the browser only
+    await bare.close();
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const small = await phone.newPage();
+    await small.goto(`${server.url}/charts`);
+    await chartsDrawn(small);
+    expect(await small.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    const widths = await small.locator('.plot canvas').evaluateAll((canvases) => canvases.map((canvas) => canvas.getBoundingClientRect().width));
+    for (const width of widths) expect(width).toBeLessThanOrEqual(390);
+    await phone.close();
+  }, 60_000);
+
   it('renders in dark mode, and redraws when the colour scheme changes', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, colorScheme: 'dark' });
     const page = await context.newPage();
