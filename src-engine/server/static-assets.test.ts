@@ -133,6 +133,11 @@ describe('serveStaticAssets', () => {
     expect((await get(`${base}/_app/%2e%2e/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     expect((await get(`${base}/_app/%E0%A4%A`)).status).toBe(200); // a malformed escape goes to the page handler, which answers
   });
+
+  it("hands a page's data for client-side navigation (__data.json) to the UI", async () => {
+    expect((await get(`${base}/charts/__data.json?x-sveltekit-invalidated=01`)).body.toString()).toBe('{"type":"data"}');
+    expect((await get(`${base}/__data.json`)).body.toString()).toBe('{"type":"data"}');
+  });
 });
 
 /** The real built UI, copied so it can be "rebuilt" underneath a running server. */

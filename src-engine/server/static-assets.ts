@@ -46,7 +46,8 @@ interface Candidate {
  * only its own response.
  *
  * Requests for file-like paths (an extension in the last segment, or anything under `/_app/`)
- * never reach `ui`, so its stale list of files is never consulted.
+ * never reach `ui`, so its stale list of files is never consulted; except a page's data
+ * (`…/__data.json`), which SvelteKit renders.
  */
 export function serveStaticAssets(clientDir: string, ui: NodeHandler, onError: (error: unknown) => void = () => undefined): NodeHandler {
   const root = normalize(clientDir + sep);
@@ -83,8 +84,8 @@ function filePathOf(req: IncomingMessage): string | undefined {
   }
   if (pathname.includes('\0')) return undefined;
   const last = pathname.slice(pathname.lastIndexOf('/') + 1);
-  // SvelteKit's own data requests (`/tasks/x/__data.json`, client-side navigation) are pages' business.
-  if (last === '__data.json' || last === '__route.js') return undefined;
+  // SvelteKit's own requests for client-side navigation (`/tasks/x/__data.json`) are pages, not files.
+  if ((last === '__data.json' || last === '__route.js') && !pathname.startsWith('/_app/')) return undefined;
   return pathname.startsWith('/_app/') || extname(last) !== '' ? pathname : undefined;
 }
 

@@ -4,6 +4,7 @@
  */
 export type {
   ClientMessage,
+  OwnerServerMessage,
   ConnectionMessage,
   JobDto,
   JobListResponse,
@@ -15,6 +16,8 @@ export type {
   SubscribeLogMessage,
   StartTaskRequest,
   StartTaskResponse,
+  StatsPointDto,
+  StatsTickMessage,
   TaskDto,
   TaskLogData,
   TaskLogLine,

@@ -3,7 +3,7 @@
  * backoff (and at once when the browser comes back online or the tab becomes visible), checks
  * a connection that may have died silently with a ping, and measures round trips.
  */
-import type { ClientMessage, PingMessage, ServerMessage } from '../protocol.js';
+import type { ClientMessage, PingMessage, ServerMessage, StatsTickMessage } from '../protocol.js';
 import type { LogLevel } from '../logs/log-buffer.js';
 import type { ConnectionPhase } from './connection-status.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectOptions } from './reconnect-schedule.js';
@@ -15,6 +15,8 @@ export interface LiveConnectionOptions {
   url: () => string;
   /** Every well-formed server message, in order. */
   onMessage: (message: ServerMessage) => void;
+  /** The owner's `statsTick` frames (the charts' current minute); ignored without it. */
+  onStatsTick?: (message: StatsTickMessage) => void;
   /** Connection events worth a log line. */
   onLog: (level: LogLevel, text: string) => void;
   /** Called when the socket opens or closes (e.g. to refresh the connection count). */
@@ -157,6 +159,7 @@ export class LiveConnection {
       if (this.#socket !== socket) return;
       const message = parseServerMessage(event.data);
       if (!message) return;
+      if (message.type === 'statsTick') return this.#options.onStatsTick?.(message);
       if (message.type === 'connection') this.socketId = message.data.socketId;
       if (message.type === 'pong' && this.#pingSentAt !== null) {
         this.rttMs = Math.max(0, Math.round(performance.now() - this.#pingSentAt));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../protocol.js';
+import type { OwnerServerMessage, ServerMessage } from '../protocol.js';
 import { admit, resumePoint, START, type StreamPosition } from './message-order.js';
 import { running } from '../tasks/test-tasks.js';
 
@@ -53,6 +53,19 @@ describe('admit', () => {
   it('merges carefully when there are no numbers', () => {
     expect(run([progress()], { epoch: 'e1', lastSeq: 3 }).verdicts).toEqual(['merge']);
     expect(run([progress(4)]).verdicts).toEqual(['merge']);
+  });
+});
+
+describe('admit owner news', () => {
+  it('applies a statsTick without touching the stream position', () => {
+    const tick: OwnerServerMessage = {
+      type: 'statsTick',
+      data: { t: T, completed: 1, failed: 0, cancelled: 0, queueMax: 0, runningMax: 1, p50: 10, p95: 10 },
+      timestamp: T,
+    };
+    const from = { epoch: 'e1', lastSeq: 7 };
+    expect(admit(from, tick)).toEqual({ position: from, verdict: 'apply' });
+    expect(admit(START, tick)).toEqual({ position: START, verdict: 'apply' });
   });
 });
 

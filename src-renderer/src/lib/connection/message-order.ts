@@ -4,7 +4,7 @@
  * replay can overlap what it saw), and reconnects with `lastSeq` + `epoch` so the server replays
  * exactly what was missed, or sends a fresh snapshot when it cannot (new run, journal too short).
  */
-import type { ServerMessage } from '../protocol.js';
+import type { OwnerServerMessage } from '../protocol.js';
 import type { ResumePoint } from './socket-url.js';
 
 /** How far the page has read the session's message stream. */
@@ -26,7 +26,7 @@ export const START: StreamPosition = { epoch: null, lastSeq: null };
 export type Verdict = 'skip' | 'apply' | 'merge';
 
 /** Decides about one message and returns the position after it. Pure. */
-export function admit(position: StreamPosition, message: ServerMessage): { position: StreamPosition; verdict: Verdict } {
+export function admit(position: StreamPosition, message: OwnerServerMessage): { position: StreamPosition; verdict: Verdict } {
   switch (message.type) {
     case 'connection': {
       const epoch = message.data.epoch || null;
@@ -51,7 +51,8 @@ export function admit(position: StreamPosition, message: ServerMessage): { posit
     case 'scheduleUpdated':
     case 'scheduleDeleted':
     case 'queueState':
-      // Not numbered: log lines carry their own seq, and owner-only news about schedules and the queue is outside the session's stream.
+    case 'statsTick':
+      // Not numbered: log lines carry their own seq, and owner-only news about schedules, the queue and the stats is outside the session's stream.
       return { position, verdict: 'apply' };
   }
 }

@@ -26,6 +26,12 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(frame('pong', { timestamp: 'P' }))).toMatchObject({ type: 'pong', data: { timestamp: 'P' } });
   });
 
+  it("reads the owner's statsTick, and ignores one without a point", () => {
+    const point = { t: '2026-12-02T10:42:00.000Z', completed: 3, failed: 1, cancelled: 0, queueMax: 14, runningMax: 4, p50: 900, p95: 2100 };
+    expect(parseServerMessage(frame('statsTick', point))).toEqual({ type: 'statsTick', data: point, timestamp: '2025-01-01T00:00:00.000Z' });
+    expect(parseServerMessage(frame('statsTick', { completed: 3 }))).toBeNull();
+  });
+
   it('ignores bad JSON, unknown types and malformed tasks', () => {
     expect(parseServerMessage('{nope')).toBeNull();
     expect(parseServerMessage(frame('somethingNew', {}))).toBeNull();

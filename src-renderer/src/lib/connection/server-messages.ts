@@ -1,14 +1,16 @@
 /** Reading what the server sends: one JSON envelope per text frame, checked before use. */
-import type { ServerMessage, TaskDto, TaskLogLine, TaskState } from '../protocol.js';
+import type { OwnerServerMessage, TaskDto, TaskLogLine, TaskState } from '../protocol.js';
+import { readStatsPoint } from '../stats/stats-series.js';
 import { isObject, readTask } from '../tasks/read-task.js';
 import { readQueueState, readSchedule } from '../schedules/read-schedule.js';
 
 /**
  * Parses one frame into a known server message, or `null` for anything else (bad JSON, unknown
  * type, wrong shape): the socket ignores such frames, as the protocol asks of both sides.
- * The envelope's `seq` (the session's message number) is kept when present.
+ * The envelope's `seq` (the session's message number) is kept when present. The owner's sockets
+ * also get `statsTick` (the current minute of the charts).
  */
-export function parseServerMessage(text: unknown): ServerMessage | null {
+export function parseServerMessage(text: unknown): OwnerServerMessage | null {
   if (typeof text !== 'string') return null;
   let value: unknown;
   try {
@@ -69,6 +71,10 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
     case 'queueState': {
       const queue = readQueueState(data);
       return queue ? { type: 'queueState', data: queue, timestamp } : null;
+    }
+    case 'statsTick': {
+      const point = readStatsPoint(data);
+      return point ? { type: 'statsTick', data: point, timestamp } : null;
     }
     default:
       return null;
