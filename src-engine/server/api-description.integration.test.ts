@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskMonitor, type RunningTaskMonitor } from '../launcher/start-task-monitor.js';
-import { getJson } from '../test-support/http.js';
+import { getJson, postJson } from '../test-support/http.js';
 import { request } from './access/test-support/raw-client.js';
 import { DOCS_CSP } from './api-docs.js';
 import { buildServer } from './build-server.js';
@@ -93,6 +93,20 @@ describe('API description', () => {
       createdAt: 0, startedAt: null, completedAt: null, attempt: 1, maxAttempts: 1, priority: 0, runAt: null,
     });
     expect(Object.keys(TASK_DTO_SCHEMA.properties).sort()).toEqual(Object.keys(dto).sort());
+  });
+
+  it("the serializer keeps every field of a log page and of a task's history (their schemas declare them all)", async () => {
+    const started = await postJson(`${monitor.url}/api/task/start`, { name: 'described', duration: 1000, clientId: 'described-session' });
+    const id = started.body.taskId as string;
+    // A handler line carries a level, the one optional field of a line.
+    monitor.engine.logs.append(id, { time: Date.now(), stream: 'log', level: 'warn', text: 'careful' });
+    const page = await getJson(`${monitor.url}/api/tasks/${id}/logs?clientId=described-session`);
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ taskId: id, lines: [{ seq: 1, time: expect.any(String), stream: 'log', level: 'warn', text: 'careful' }], lastSeq: 1, more: false });
+    const history = await getJson(`${monitor.url}/api/tasks/${id}/history?clientId=described-session`);
+    expect(history.status).toBe(200);
+    expect(Object.keys(history.body.task).sort()).toEqual(Object.keys(TASK_DTO_SCHEMA.properties).sort());
+    expect(Object.keys(history.body.history[0]).sort()).toEqual(['at', 'attempt', 'error', 'retryAt', 'state', 'status']);
   });
 
   it('Swagger UI is served at /docs under its own strict policy, with the security headers', async () => {

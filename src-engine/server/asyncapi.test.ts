@@ -122,6 +122,33 @@ describe('docs/asyncapi.yaml', () => {
     expect([...seen].sort()).toEqual(['connection', 'pong', 'resumed', 'snapshot', 'taskProgress', 'taskQueued', 'tasksDeleted']);
   });
 
+  it('describes the log and owner frames: taskLog, taskLogRefused, scheduleUpdated and scheduleDeleted validate', async () => {
+    const check = validators();
+    // From loopback: the owner, so schedule news reaches this socket too.
+    const client = await MessageCollector.open(monitor.url, 'asyncapi-owner');
+    await client.waitFor((m) => m.type === 'snapshot', 'snapshot');
+    const started = await postJson(`${monitor.url}/api/task/start`, { name: 'logged', duration: 1000, clientId: 'asyncapi-owner' });
+    client.send(JSON.stringify({ type: 'subscribeLog', taskId: started.body.taskId, after: 0 }));
+    await client.waitFor((m) => m.type === 'taskLog', 'taskLog');
+    client.send(JSON.stringify({ type: 'subscribeLog', taskId: 'no-such-task' }));
+    await client.waitFor((m) => m.type === 'taskLogRefused', 'taskLogRefused');
+    const created = await postJson(`${monitor.url}/api/schedules`, { name: 'described', cron: '0 3 * * *', timezone: 'Europe/Berlin', kind: 'demo', parameters: { duration: 1000 } });
+    expect(created.status).toBe(201);
+    await client.waitFor((m) => m.type === 'scheduleUpdated', 'scheduleUpdated');
+    expect((await fetch(`${monitor.url}/api/schedules/${created.body.id}`, { method: 'DELETE' })).status).toBe(200);
+    await client.waitFor((m) => m.type === 'scheduleDeleted', 'scheduleDeleted');
+    await client.close();
+    const wanted = ['taskLog', 'taskLogRefused', 'scheduleUpdated', 'scheduleDeleted'];
+    for (const frame of client.messages.filter((m) => wanted.includes(m.type))) {
+      const validate = check.get(frame.type)!;
+      const valid = validate(frame);
+      expect(valid ? [] : validate.errors, `${frame.type} frame ${JSON.stringify(frame).slice(0, 300)}`).toEqual([]);
+    }
+    // What a client sends for logs is described too.
+    expect(check.get('subscribeLog')!({ type: 'subscribeLog', taskId: 'x', after: 3 })).toBe(true);
+    expect(check.get('unsubscribeLog')!({ type: 'unsubscribeLog', taskId: 'x' })).toBe(true);
+  });
+
   it('the schemas are strict: a task with an undeclared field, or a frame without timestamp, is refused', () => {
     const check = validators();
     const task = { id: 'x', name: 'n', status: 'Queued', progress: 0, result: null, error: null, createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, completedAt: null, clientId: 'c', state: 'queued', kind: 'demo', parameters: {}, duration: null, attempt: 1, maxAttempts: 1, priority: 0, retryAt: null, runAt: null, job: null, scheduleId: null, waitReason: null };
