@@ -127,7 +127,7 @@ describe.skipIf(!browserAvailable())('charts (browser)', () => {
     await phone.close();
   }, 60_000);
 
-  it('renders in dark mode, and redraws when the colour scheme changes', async () => {
+  it('renders in dark mode, redraws when the colour scheme changes, and resizes with the window', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, colorScheme: 'dark' });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
@@ -142,6 +142,15 @@ describe.skipIf(!browserAvailable())('charts (browser)', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await eventually(async () => expect(await page.locator('.plot canvas:not([data-old])').count()).toBe(3));
     expect(await background()).not.toBe('rgb(14, 18, 23)');
+
+    // Resized with its box: a narrower window gives narrower canvases.
+    const canvasWidths = () => page.locator('.plot canvas').evaluateAll((canvases) => canvases.map((canvas) => canvas.getBoundingClientRect().width));
+    const before = await canvasWidths();
+    await page.setViewportSize({ width: 450, height: 1100 });
+    await eventually(async () => {
+      const after = await canvasWidths();
+      after.forEach((width, i) => expect(width).toBeLessThan(Math.min(before[i]! - 20, 450)));
+    });
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
