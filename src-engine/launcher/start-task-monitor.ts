@@ -144,7 +144,7 @@ async function startOn(
   let uiErrorLogger: (error: unknown) => void = () => undefined;
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, (error) => uiErrorLogger(error));
   const scheduler = new Scheduler({ engine, store: store instanceof SqliteTaskStore ? new SqliteScheduleStore(store.connection) : new MemoryScheduleStore() });
-  const stats = new StatsRollups(engine, store instanceof SqliteTaskStore ? new SqliteRollupStore(store.database) : new MemoryRollupStore(), {
+  const stats = new StatsRollups(engine, store instanceof SqliteTaskStore ? new SqliteRollupStore(store.connection) : new MemoryRollupStore(), {
     onError: (error) => onStoreError(error),
   });
   const access = createAccessControl({

@@ -115,7 +115,7 @@ describe('StatsRollups', () => {
   it('survives a restart in SQLite, continuing the current minute instead of replacing it', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'rollups-')), 'tasks.db');
     const first = SqliteTaskStore.open(path);
-    const a = rollups(new SqliteRollupStore(first.database));
+    const a = rollups(new SqliteRollupStore(first.connection));
     a.state.now = T0 + 10_000;
     a.finish('demo', 'completed', 100);
     a.state.now = T0 + MINUTE + 10_000;
@@ -124,7 +124,7 @@ describe('StatsRollups', () => {
     await first.close();
 
     const second = SqliteTaskStore.open(path);
-    const b = rollups(new SqliteRollupStore(second.database));
+    const b = rollups(new SqliteRollupStore(second.connection));
     b.state.now = T0 + MINUTE + 20_000;
     b.finish('demo', 'failed', 100);
     const points = b.stats.query('1h').points;

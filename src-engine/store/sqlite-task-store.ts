@@ -276,14 +276,9 @@ export class SqliteTaskStore implements TaskStore {
 
   /**
    * The open connection, for the stores that share this file and its lock (schedules, queue
-   * control): one database, one lock, one migration history.
+   * control, metrics rollups): one database, one lock, one migration history.
    */
   get connection(): Database.Database {
-    return this.db;
-  }
-
-  /** The open database, for features that keep their own tables in the same file (metrics rollups). */
-  get database(): Database.Database {
     return this.db;
   }
 
