@@ -52,7 +52,10 @@ export class ClusterStore {
   /** A new connection to the same Redis (blocking reads and subscriptions need their own). */
   connect(): Redis {
     // Commands wait while Redis restarts (ioredis queues them and reconnects) rather than fail at once.
-    return new Redis(this.url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    const connection = new Redis(this.url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+    // Without a listener ioredis prints every failed reconnect; being away is reported where it matters (refused writes, /health).
+    connection.on('error', () => undefined);
+    return connection;
   }
 
   /** Writes a task if the guard allows, numbering the event in its session. */
