@@ -137,3 +137,30 @@ describe('distributed mode (two API nodes, workers, one Redis)', { timeout: 90_0
     expect(body.items.map((task) => task.state)).toEqual(ids.map(() => 'completed'));
   });
 });
+
+describe('jobs and logs in distributed mode', { timeout: 60_000 }, () => {
+  it('a command job from the jobs file runs on a worker process; its output is read as the task log on another node', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const folder = mkdtempSync(join(tmpdir(), 'task-monitor-cluster-jobs-'));
+    const jobsFile = join(folder, 'jobs.json');
+    const script = "for (let i = 1; i <= 5; i++) console.log('line ' + i); console.log('::progress 100 done')";
+    writeFileSync(jobsFile, JSON.stringify({ jobs: { echo: { title: 'Echo', command: [process.execPath, '-e', script] } } }));
+    cluster = await startCluster({ nodes: 0, workers: 0 });
+    const a = await cluster.addNode({ jobs: jobsFile });
+    const b = await cluster.addNode({ jobs: jobsFile });
+    await cluster.addWorker(['--jobs', jobsFile]);
+    const client = await watch(b.url, 'jobs');
+    const id = await submit(a.url, { name: 'Echo it', kind: 'echo', clientId: 'jobs' });
+    const final = await client.waitForFinal(id, 30_000);
+    expect(final.data).toMatchObject({ state: 'completed', job: 'echo' });
+    let lines: string[] = [];
+    for (let i = 0; i < 50 && lines.length < 5; i++) {
+      const page = await getJson(`${b.url}/api/tasks/${id}/logs?clientId=jobs`);
+      lines = (page.body.lines as { text: string }[]).map((line) => line.text);
+      if (lines.length < 5) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(lines.filter((text) => text.startsWith('line '))).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+  });
+});
