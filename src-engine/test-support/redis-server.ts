@@ -15,6 +15,10 @@ export interface TestRedis {
   readonly process: ChildProcess;
   /** SIGKILLs the server (no save), then starts it again on the same port and folder: AOF is replayed. */
   restart(): Promise<void>;
+  /** SIGKILLs the server and leaves it down (see {@link TestRedis.startAgain}). */
+  crash(): Promise<void>;
+  /** Starts a crashed server again on the same port and folder. */
+  startAgain(): Promise<void>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -52,6 +56,12 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<TestR
     },
     async restart() {
       await kill(child, 'SIGKILL');
+      child = await launch(args, port);
+    },
+    async crash() {
+      await kill(child, 'SIGKILL');
+    },
+    async startAgain() {
       child = await launch(args, port);
     },
     async stop() {

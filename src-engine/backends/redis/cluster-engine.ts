@@ -30,13 +30,13 @@ export interface ClusterEngineOptions {
   kinds?: readonly TaskKind<any>[];
   /** How long `cancel` waits for the worker to end a running task before it answers. Default 10 s. */
   cancelWaitMs?: number;
+  /** How often this node deletes final tasks beyond `historyLimit`. Default 5 s. */
+  retentionEveryMs?: number;
   now?: () => number;
 }
 
 const CANCEL_REASON = 'Cancelled by request';
 const FINAL = [...FINAL_STATES];
-/** Retention is checked this often, by every API node (deleting twice is harmless: the script checks). */
-const RETENTION_EVERY_MS = 5000;
 
 /**
  * The engine's contract on BullMQ and Redis (distributed mode, `--redis URL`): tasks are stored
@@ -52,6 +52,8 @@ export class ClusterEngine implements TaskService {
   private readonly store: ClusterStore;
   private readonly historyLimit: number;
   private readonly cancelWaitMs: number;
+  /** Retention is checked this often, by every API node (deleting twice is harmless: the script checks). */
+  private readonly retentionEveryMs: number;
   private readonly now: () => number;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly replica = new TaskReplica();
@@ -67,6 +69,7 @@ export class ClusterEngine implements TaskService {
     this.capacity = options.capacity ?? 1000;
     this.historyLimit = options.historyLimit ?? 10_000;
     this.cancelWaitMs = options.cancelWaitMs ?? 10_000;
+    this.retentionEveryMs = options.retentionEveryMs ?? 5000;
     this.now = options.now ?? Date.now;
     this.queue = new Queue(QUEUE_NAME, { connection: this.store.connect(), prefix: this.store.keys.bullPrefix });
     this.queue.on('error', () => undefined); // reconnects by itself; failures surface as refused writes
@@ -129,7 +132,7 @@ export class ClusterEngine implements TaskService {
     });
     this.follower.start();
     await this.repairJobs(tasks);
-    this.retentionTimer = setInterval(() => void this.applyRetention().catch(() => undefined), RETENTION_EVERY_MS);
+    this.retentionTimer = setInterval(() => void this.applyRetention().catch(() => undefined), this.retentionEveryMs);
     this.retentionTimer.unref();
   }
 

@@ -122,7 +122,10 @@ describe('distributed mode (two API nodes, workers, one Redis)', { timeout: 90_0
     const [a, b] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await submit(a.url, { name: `Durable ${i}`, duration: 1000, clientId: 'aof' }));
-    await cluster.redis.restart(); // SIGKILL, then start again on the same AOF
+    await cluster.redis.crash(); // SIGKILL: no save
+    const health = await getJson(`${b.url}/health`);
+    expect(health.body).toMatchObject({ status: 'Degraded' });
+    await cluster.redis.startAgain(); // on the same AOF
     const deadline = Date.now() + 40_000;
     let body: { items: { id: string; state: string }[]; total: number } = { items: [], total: 0 };
     while (Date.now() < deadline) {
