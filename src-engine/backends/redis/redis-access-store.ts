@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { AccessStateStore } from '../../server/access/access-state-store.js';
+import { hashSecret } from '../../server/access/secret.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../server/access/server-limits.js';
 import { AccessStoreError } from './access-store-error.js';
 import { RedisAccessChannel } from './redis-access-channel.js';
@@ -20,6 +21,11 @@ export interface RedisAccessStoreOptions {
   token?: string;
   /** Prefix of every key and the channel. Default `task-monitor:access:`. */
   prefix?: string;
+  /**
+   * The device cookie's name on every node (nodes behind one address may listen on different
+   * ports). Default: `task_monitor_device_` and a short hash of the prefix.
+   */
+  cookieName?: string;
   /** The failure limit, counted across the cluster. Default: the server's defaults. */
   limits?: Pick<ServerLimits, 'maxAuthFailures' | 'authFailureWindowMs'>;
   /** Life of an unrenewed pairing code in Redis (a stopped node's code expires). Default 15 min. */
@@ -78,7 +84,7 @@ export async function openRedisAccessStore(options: RedisAccessStoreOptions): Pr
     const apiToken = await unavailableOnError(resolveClusterToken(redis, keys.token, options.token));
     const limits = options.limits ?? DEFAULT_LIMITS;
     const failures = new RedisSharedFailures({ redis, keys, nodeId, maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs, onProblem });
-    const devices = new RedisDeviceDirectory({ redis, keys, nodeId, staleness: () => channel?.staleness() ?? 'not yet synchronised with Redis', onProblem });
+    const devices = new RedisDeviceDirectory({ redis, keys, nodeId, staleness: () => (channel ? channel.staleness() : 'not yet synchronised with Redis'), onProblem });
     const dispatch = (event: AccessEvent): void => {
       devices.apply(event);
       pairing?.apply(event);
@@ -112,6 +118,7 @@ export async function openRedisAccessStore(options: RedisAccessStoreOptions): Pr
       pairing: openPairing,
       apiToken,
       tokenLocation: `Redis key ${keys.token}`,
+      deviceCookieName: options.cookieName ?? clusterCookieName(options.prefix ?? DEFAULT_ACCESS_PREFIX),
       warnings: [],
       failures,
       onProblem: (listener) => problems.listen(listener),
@@ -141,6 +148,11 @@ async function unavailableOnError<T>(work: Promise<T>): Promise<T> {
     if (error instanceof AccessStoreError) throw error;
     throw new AccessStoreError('ERR_ACCESS_STORE_UNAVAILABLE', `The access state could not be loaded from Redis: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** A cookie name per cluster: two clusters served from one host name keep their cookies apart. */
+function clusterCookieName(prefix: string): string {
+  return `task_monitor_device_${hashSecret(prefix).slice(0, 12)}`;
 }
 
 /** The URL for a message, without its password. */

@@ -67,15 +67,23 @@ export class RedisPairingCodes implements PairingCodeIssuer {
     return true;
   }
 
-  /** Issues a new code now (announced at once); its registration in Redis follows. */
+  /**
+   * Issues a new code. It becomes `current`, and is announced, once Redis has it: a printed code
+   * always works on every node. Until then (and while Redis cannot take it) `current` is the
+   * previous one; renewal retries a failed registration with a fresh code.
+   */
   rotate(): void {
-    const previous = this.code;
-    this.code = this.generate();
-    const next = this.code;
-    this.registering = this.registering.then(() =>
-      this.register(previous, next).catch((error: unknown) => this.options.onProblem('could not register the new pairing code in Redis; a new one is issued once Redis answers', error)),
-    );
-    for (const listener of this.listeners) listener(next);
+    const next = this.generate();
+    this.registering = this.registering.then(async () => {
+      try {
+        await this.register(this.code, next);
+      } catch (error) {
+        this.options.onProblem('could not register a new pairing code in Redis; another is issued once Redis answers', error);
+        return;
+      }
+      this.code = next;
+      for (const listener of this.listeners) listener(next);
+    });
   }
 
   onChange(listener: (code: string) => void): () => void {

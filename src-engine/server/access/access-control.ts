@@ -54,6 +54,11 @@ export interface AccessControlOptions {
   pairing?: PairingCodeIssuer;
   /** Failed attempts shared with other nodes; default: counted on this node only. */
   sharedFailures?: SharedFailures;
+  /**
+   * The device cookie's name, the same whatever port a request arrived on (several nodes behind
+   * one address). Default: named after the server's port ({@link deviceCookieName}).
+   */
+  deviceCookieName?: string;
   /** Closed with the policy ({@link AccessControl.close}) instead of `devices` alone. */
   state?: Pick<AccessStateStore, 'close'>;
   limits?: Pick<ServerLimits, 'maxAuthFailures' | 'authFailureWindowMs'>;
@@ -87,6 +92,7 @@ export class AccessControl {
   private readonly sharedFailures: SharedFailures | undefined;
   private readonly state: Pick<AccessStateStore, 'close'> | undefined;
   private readonly stopHearingBlocks: () => void;
+  private readonly fixedCookieName: string | undefined;
 
   constructor(options: AccessControlOptions = {}) {
     this.devices = options.devices ?? DeviceRegistry.inMemory();
@@ -100,6 +106,7 @@ export class AccessControl {
     this.failures = new FailureLimiter({ maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs });
     this.sharedFailures = options.sharedFailures;
     this.state = options.state;
+    this.fixedCookieName = options.deviceCookieName;
     this.stopHearingBlocks = this.sharedFailures?.onBlocked((bucket, until) => this.failures.blockUntil(bucket, until)) ?? (() => undefined);
   }
 
@@ -125,7 +132,7 @@ export class AccessControl {
   authenticate(request: AccessRequest): AccessVerdict {
     const address = normaliseAddress(request.remoteAddress);
     const bearer = bearerToken(single(request.headers.authorization));
-    const cookieName = deviceCookieName(request.localPort);
+    const cookieName = this.fixedCookieName ?? deviceCookieName(request.localPort);
     const cookie = readCookie(single(request.headers.cookie), cookieName);
     if (bearer !== undefined || cookie !== undefined) {
       // While blocked, no credential is even looked at: a right guess must look like a wrong one.
@@ -180,7 +187,7 @@ export class AccessControl {
       this.fail(address);
       return { ok: false, refusal: { code: 'INVALID_PAIRING_CODE', message: 'This pairing link is not valid: it may have been used already. Ask for a new one (the server prints it)' } };
     }
-    const cookieName = deviceCookieName(request.localPort);
+    const cookieName = this.fixedCookieName ?? deviceCookieName(request.localPort);
     const previousToken = readCookie(single(request.headers.cookie), cookieName);
     const previous = previousToken === undefined || this.devices.staleness?.() !== undefined ? undefined : this.devices.authenticate(previousToken, address);
     let paired: Awaited<ReturnType<DeviceDirectory['pair']>>;
@@ -209,7 +216,7 @@ export class AccessControl {
 
 /** Options of {@link createAccessControl}: what the launcher knows. */
 export interface AccessStateOptions
-  extends Omit<AccessControlOptions, 'devices' | 'pairing' | 'apiToken' | 'tokenFile' | 'warnings' | 'sharedFailures' | 'state'>,
+  extends Omit<AccessControlOptions, 'devices' | 'pairing' | 'apiToken' | 'tokenFile' | 'warnings' | 'sharedFailures' | 'state' | 'deviceCookieName'>,
     FileAccessStoreOptions {
   /**
    * Where the access state lives (several nodes: `openRedisAccessStore`). Given, `dataDir`,
@@ -235,6 +242,7 @@ export function createAccessControl(options: AccessStateOptions = {}): AccessCon
     ...(state.apiToken ? { apiToken: state.apiToken } : {}),
     ...(state.tokenLocation ? { tokenFile: state.tokenLocation } : {}),
     ...(state.failures ? { sharedFailures: state.failures } : {}),
+    ...(state.deviceCookieName ? { deviceCookieName: state.deviceCookieName } : {}),
     warnings: state.warnings,
     state,
   });

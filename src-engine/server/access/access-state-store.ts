@@ -68,6 +68,11 @@ export interface AccessStateStore {
   readonly tokenLocation?: string;
   /** Things to log once the server has a logger. */
   readonly warnings: readonly string[];
+  /**
+   * One device cookie name for every node (they may listen on different ports behind one
+   * address); absent: named after the port, as on a single node.
+   */
+  readonly deviceCookieName?: string;
   /** Failures shared across nodes; absent: per node only. */
   readonly failures?: SharedFailures;
   /** Writes pending state and lets go of connections and timers. */
