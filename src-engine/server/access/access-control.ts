@@ -60,7 +60,7 @@ export interface AccessControlOptions {
    */
   deviceCookieName?: string;
   /** Closed with the policy ({@link AccessControl.close}) instead of `devices` alone. */
-  state?: Pick<AccessStateStore, 'close'>;
+  state?: Pick<AccessStateStore, 'close' | 'onProblem'>;
   limits?: Pick<ServerLimits, 'maxAuthFailures' | 'authFailureWindowMs'>;
   /** Where the API token is kept, to tell the operator. */
   tokenFile?: string;
@@ -90,7 +90,7 @@ export class AccessControl {
   private readonly origins: OriginPolicy;
   private readonly apiToken: string | undefined;
   private readonly sharedFailures: SharedFailures | undefined;
-  private readonly state: Pick<AccessStateStore, 'close'> | undefined;
+  private readonly state: Pick<AccessStateStore, 'close' | 'onProblem'> | undefined;
   private readonly stopHearingBlocks: () => void;
   private readonly fixedCookieName: string | undefined;
 
@@ -199,6 +199,11 @@ export class AccessControl {
     // The same browser pairing again replaces its old pairing rather than leaving a stale entry.
     if (previous) await this.devices.revoke(previous.id).catch(() => undefined);
     return { ok: true, setCookie: deviceCookie(cookieName, paired.token, request.encrypted), device: paired.device, saved: paired.saved };
+  }
+
+  /** Hears the state's problems after the start (see {@link AccessStateStore.onProblem}); answers the unsubscribe. */
+  onStateProblem(listener: (message: string, error?: unknown) => void): () => void {
+    return this.state?.onProblem?.(listener) ?? (() => undefined);
   }
 
   /** Writes pending state (device last-seen times) and lets go of the state's connections. */

@@ -75,6 +75,11 @@ export interface AccessStateStore {
   readonly deviceCookieName?: string;
   /** Failures shared across nodes; absent: per node only. */
   readonly failures?: SharedFailures;
+  /**
+   * Hears what goes wrong after the start (a shared store that cannot reach its backend); the
+   * server logs it. Absent: nothing can go wrong later (local state). Answers the unsubscribe.
+   */
+  onProblem?(listener: (message: string, error?: unknown) => void): () => void;
   /** Writes pending state and lets go of connections and timers. */
   close(): Promise<void>;
 }
