@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskEngine } from '../../engine/task-engine.js';
 import { buildServer } from '../../server/build-server.js';
 import { createAccessControl, type AccessControl, type AccessRequest } from '../../server/access/access-control.js';
+import { hashSecret, newSecret } from '../../server/access/secret.js';
 import { request } from '../../server/access/test-support/raw-client.js';
 import { MessageCollector } from '../../test-support/message-collector.js';
 import { redisServerAvailable, startRedis, type TestRedis } from '../../test-support/redis-server.js';
@@ -191,9 +192,10 @@ describe.skipIf(!available)('access state shared through Redis', () => {
 
   it("the code of a node that stopped no longer pairs, and a code's TTL is renewed while its node runs", async () => {
     fresh();
-    const [a, b] = [await node({ pairingCodeTtlMs: 1500 }), await node()];
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // longer than the TTL: renewed meanwhile
+    const [a, b] = [await node({ pairingCodeTtlMs: 3000 }), await node()];
     const code = a.access.pairing.current;
+    await new Promise((resolve) => setTimeout(resolve, 3500)); // longer than the TTL: renewed (every second) meanwhile
+    expect(a.access.pairing.current).toBe(code);
     expect(await b.access.pairing.spend(code)).toBe(true);
     await until(() => a.access.pairing.current !== code, 'node A issues a new code');
     const next = a.access.pairing.current;
@@ -219,6 +221,35 @@ describe.skipIf(!available)('access state shared through Redis', () => {
 });
 
 describe.skipIf(!available)('two servers on one Redis', () => {
+  it('a device cookie a server has not heard of yet is looked up in Redis before the verdict, not cleared', async () => {
+    prefix = `test-${randomUUID()}:`;
+    const store = await openRedisAccessStore({ url: redis.url, prefix });
+    const engine = new TaskEngine();
+    const app = buildServer(engine, { logLevel: 'silent', access: createAccessControl({ accessStore: store }) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      // Paired by another node a moment ago: in Redis, its notification not yet here.
+      const token = newSecret(32);
+      const now = new Date().toISOString();
+      const device = { id: randomUUID(), name: 'Phone', createdAt: now, lastSeenAt: now, lastAddress: '10.0.0.9', tokenHash: hashSecret(token) };
+      const keys = accessKeys(prefix);
+      await admin.multi().hset(keys.devices, device.tokenHash, JSON.stringify(device)).hset(keys.deviceIds, device.id, device.tokenHash).exec();
+      expect(store.devices.size).toBe(0);
+      const answer = await request(`${url}/api/devices`, { headers: { cookie: `${store.deviceCookieName}=${token}` } });
+      // Admitted as that device (not as the loopback owner), and its cookie kept.
+      expect(answer.json).toMatchObject({ code: 'OWNER_ONLY' });
+      expect(answer.headers['set-cookie']).toBeUndefined();
+      expect(store.devices.list().map((known) => known.id)).toEqual([device.id]);
+      // An unknown token is still refused, and cleared.
+      const forged = await request(`${url}/api/devices`, { headers: { cookie: `${store.deviceCookieName}=${newSecret(32)}` } });
+      expect(String(forged.headers['set-cookie'])).toContain('Max-Age=0');
+    } finally {
+      await app.close();
+      await engine.stop({ graceMs: 0 });
+    }
+  });
+
   it("pair over HTTP on server A, open sockets on both; revoking on B closes the device's sockets on both", async () => {
     prefix = `test-${randomUUID()}:`;
     const servers = await Promise.all(

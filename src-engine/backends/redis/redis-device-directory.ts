@@ -111,6 +111,18 @@ export class RedisDeviceDirectory implements DeviceDirectory {
     }
   }
 
+  lookUp(token: string): Promise<void> | undefined {
+    const hash = hashSecret(token);
+    if (this.byHash.has(hash) || this.revokedHashes.has(hash)) return undefined;
+    return this.options.redis.hget(this.options.keys.devices, hash).then(
+      (text) => {
+        const device = text === null ? undefined : parseSharedDevice(text);
+        if (device && device.tokenHash === hash && !this.revokedHashes.has(hash) && !this.byHash.has(hash)) this.learn(device);
+      },
+      (error: unknown) => this.options.onProblem('could not look up a device in Redis', error),
+    );
+  }
+
   onRevoked(listener: (id: string) => void): () => void {
     this.revokedListeners.add(listener);
     return () => this.revokedListeners.delete(listener);

@@ -169,6 +169,20 @@ export class AccessControl {
   }
 
   /**
+   * For a shared store: a device cookie this node does not know yet, looked up before the verdict
+   * (a device paired on another node a moment ago). Undefined when {@link authenticate} can
+   * answer at once, which is every other case: no cookie, a bearer token, a known device, a
+   * blocked address.
+   */
+  lookUpDevice(request: AccessRequest): Promise<void> | undefined {
+    if (!this.devices.lookUp || single(request.headers.authorization) !== undefined) return undefined;
+    const cookie = readCookie(single(request.headers.cookie), this.fixedCookieName ?? deviceCookieName(request.localPort));
+    if (cookie === undefined || this.devices.staleness?.() !== undefined) return undefined;
+    if (this.failures.retryAfterSeconds(normaliseAddress(request.remoteAddress)) > 0) return undefined;
+    return this.devices.lookUp(cookie);
+  }
+
+  /**
    * Pairs the requesting device when `code` is the current pairing code (which is then spent).
    * Answers the Set-Cookie header carrying its new token, or why not.
    */

@@ -19,6 +19,13 @@ export interface DeviceDirectory {
   /** Hears every revocation, including those made elsewhere (another node); answers the unsubscribe. */
   onRevoked(listener: (id: string) => void): () => void;
   /**
+   * Looks up a token this copy does not know in the backing store, and learns it if it is paired
+   * there (a device paired on another node a moment ago, before its notification arrived).
+   * Answers undefined, at once, when there is nothing to look up (a known or a revoked token).
+   * Absent: the local state is complete.
+   */
+  lookUp?(token: string): Promise<void> | undefined;
+  /**
    * Why device credentials cannot be trusted right now (a shared copy that may have missed a
    * revocation), or undefined when they can. Absent: always trusted (local state).
    */
