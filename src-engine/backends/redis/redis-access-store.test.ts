@@ -111,6 +111,21 @@ describe.skipIf(!available)('access state shared through Redis', () => {
     expect(await a.access.devices.revoke(id)).toEqual({ found: false, saved: true });
   });
 
+  it('last-seen times reach Redis when a node flushes, but never bring back a device revoked meanwhile', async () => {
+    fresh();
+    const [a, b] = [await node(), await node()];
+    const first = await pairOn(a);
+    const second = await pairOn(a);
+    await until(() => b.access.devices.size === 2, 'node B hears of both pairings');
+    expect(b.access.authenticate(fromLan({ cookie: first.cookie }, 5000, '10.0.0.42'))).toMatchObject({ ok: true });
+    expect(b.access.authenticate(fromLan({ cookie: second.cookie }, 5000, '10.0.0.43'))).toMatchObject({ ok: true });
+    await a.access.devices.revoke(second.id);
+    await until(() => b.access.devices.size === 1, 'node B hears of the revocation');
+    await b.store.devices.flush();
+    const stored = Object.values(await admin.hgetall(accessKeys(prefix).devices)).map((text) => JSON.parse(text) as { id: string; lastAddress: string });
+    expect(stored).toEqual([expect.objectContaining({ id: first.id, lastAddress: '10.0.0.42' })]);
+  });
+
   it('a revocation a node missed while its subscription was down is applied when it reconnects', async () => {
     fresh();
     const [a, b] = [await node(), await node()];
@@ -159,6 +174,14 @@ describe.skipIf(!available)('access state shared through Redis', () => {
     expect(first.store.apiToken).toBe('cluster-token-0123456789');
     expect((await node()).store.apiToken).toBe('cluster-token-0123456789');
     await expect(openRedisAccessStore({ url: redis.url, prefix, token: 'short' })).rejects.toMatchObject({ code: 'ERR_CLUSTER_TOKEN_INVALID' });
+  });
+
+  it('a Redis that cannot be reached fails the start with ERR_ACCESS_STORE_UNAVAILABLE, its password not repeated', async () => {
+    const closed = await startRedis({ aof: false });
+    await closed.stop(); // a port where nothing listens now
+    const failure = openRedisAccessStore({ url: `redis://:secret-password@127.0.0.1:${closed.port}` });
+    await expect(failure).rejects.toMatchObject({ code: 'ERR_ACCESS_STORE_UNAVAILABLE', name: 'AccessStoreError' });
+    await expect(failure).rejects.not.toThrow(/secret-password/);
   });
 
   it('a pairing code issued on node A is redeemed on node B once; A then issues the next, which works anywhere', async () => {
