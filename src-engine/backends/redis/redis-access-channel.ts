@@ -61,8 +61,13 @@ export class RedisAccessChannel {
   /** Subscribes and loads the state once; rejects when Redis cannot be reached. */
   static async open(options: RedisAccessChannelOptions): Promise<RedisAccessChannel> {
     const channel = new RedisAccessChannel(options);
-    await options.subscriber.subscribe(options.channel);
-    await options.resync();
+    try {
+      await options.subscriber.subscribe(options.channel);
+      await options.resync();
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
     return channel;
   }
 
@@ -74,11 +79,12 @@ export class RedisAccessChannel {
     return undefined;
   }
 
-  /** Unsubscribes and closes the subscriber connection. */
+  /** Closes the subscriber connection (and with it the subscription). */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
-    await this.options.subscriber.quit().catch(() => this.options.subscriber.disconnect());
+    // No reply to wait for on a subscriber: a QUIT could sit in the offline queue while Redis is away.
+    this.options.subscriber.disconnect();
   }
 
   private async resubscribe(): Promise<void> {

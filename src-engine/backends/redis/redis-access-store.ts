@@ -134,7 +134,7 @@ export async function openRedisAccessStore(options: RedisAccessStoreOptions): Pr
   } catch (error) {
     await pairing?.close().catch(() => undefined);
     if (channel) await channel.close();
-    else subscriber.disconnect();
+    else subscriber.disconnect(); // an unopened channel closed itself
     if (owned) redis.disconnect();
     throw error;
   }
