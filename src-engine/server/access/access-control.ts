@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
 import type { ErrorCode } from '../error-catalog.js';
-import { loadOrCreateApiToken, tokenProblem } from './api-token.js';
+import type { AccessStateStore, DeviceDirectory, PairingCodeIssuer, SharedFailures } from './access-state-store.js';
 import { bearerToken, clearedDeviceCookie, deviceCookie, deviceCookieName, readCookie } from './device-cookie.js';
-import { DEVICES_FILE, DeviceRegistry, describeUserAgent, type PairedDevice } from './device-registry.js';
+import { DeviceRegistry, describeUserAgent, type PairedDevice } from './device-registry.js';
 import { FailureLimiter } from './failure-limiter.js';
+import { openFileAccessStore, type FileAccessStoreOptions } from './file-access-store.js';
 import { HostAllowlist } from './host-allowlist.js';
-import { isLoopbackAddress, normaliseAddress } from './network-address.js';
+import { addressBucket, isLoopbackAddress, normaliseAddress } from './network-address.js';
 import { OriginPolicy } from './origin-policy.js';
 import { PairingCodes } from './pairing-codes.js';
 import { sameSecret } from './secret.js';
@@ -48,10 +48,19 @@ export interface AccessControlOptions {
   /** The address the server listens on. */
   listenHost?: string;
   /** Paired devices; default: in memory. */
-  devices?: DeviceRegistry;
+  devices?: DeviceDirectory;
   /** The API token (`Authorization: Bearer`); none: bearer authentication is off. */
   apiToken?: string;
-  pairing?: PairingCodes;
+  pairing?: PairingCodeIssuer;
+  /** Failed attempts shared with other nodes; default: counted on this node only. */
+  sharedFailures?: SharedFailures;
+  /**
+   * The device cookie's name, the same whatever port a request arrived on (several nodes behind
+   * one address). Default: named after the server's port ({@link deviceCookieName}).
+   */
+  deviceCookieName?: string;
+  /** Closed with the policy ({@link AccessControl.close}) instead of `devices` alone. */
+  state?: Pick<AccessStateStore, 'close' | 'onProblem'>;
   limits?: Pick<ServerLimits, 'maxAuthFailures' | 'authFailureWindowMs'>;
   /** Where the API token is kept, to tell the operator. */
   tokenFile?: string;
@@ -72,14 +81,18 @@ export interface AccessControlOptions {
  * 4. without credentials, only loopback is let in, as the owner.
  */
 export class AccessControl {
-  readonly devices: DeviceRegistry;
-  readonly pairing: PairingCodes;
+  readonly devices: DeviceDirectory;
+  readonly pairing: PairingCodeIssuer;
   readonly failures: FailureLimiter;
   readonly tokenFile: string | undefined;
   readonly warnings: readonly string[];
   private readonly hosts: HostAllowlist;
   private readonly origins: OriginPolicy;
   private readonly apiToken: string | undefined;
+  private readonly sharedFailures: SharedFailures | undefined;
+  private readonly state: Pick<AccessStateStore, 'close' | 'onProblem'> | undefined;
+  private readonly stopHearingBlocks: () => void;
+  private readonly fixedCookieName: string | undefined;
 
   constructor(options: AccessControlOptions = {}) {
     this.devices = options.devices ?? DeviceRegistry.inMemory();
@@ -91,6 +104,10 @@ export class AccessControl {
     this.warnings = options.warnings ?? [];
     const limits = options.limits ?? DEFAULT_LIMITS;
     this.failures = new FailureLimiter({ maxFailures: limits.maxAuthFailures, windowMs: limits.authFailureWindowMs });
+    this.sharedFailures = options.sharedFailures;
+    this.state = options.state;
+    this.fixedCookieName = options.deviceCookieName;
+    this.stopHearingBlocks = this.sharedFailures?.onBlocked((bucket, until) => this.failures.blockUntil(bucket, until)) ?? (() => undefined);
   }
 
   /** Whether bearer authentication is on (an API token is configured). */
@@ -115,7 +132,7 @@ export class AccessControl {
   authenticate(request: AccessRequest): AccessVerdict {
     const address = normaliseAddress(request.remoteAddress);
     const bearer = bearerToken(single(request.headers.authorization));
-    const cookieName = deviceCookieName(request.localPort);
+    const cookieName = this.fixedCookieName ?? deviceCookieName(request.localPort);
     const cookie = readCookie(single(request.headers.cookie), cookieName);
     if (bearer !== undefined || cookie !== undefined) {
       // While blocked, no credential is even looked at: a right guess must look like a wrong one.
@@ -124,18 +141,23 @@ export class AccessControl {
     }
     if (bearer !== undefined) {
       if (this.apiToken !== undefined && sameSecret(bearer, this.apiToken)) return { ok: true, principal: { kind: 'owner', via: 'token' } };
-      this.failures.fail(address);
+      this.fail(address);
       return { ok: false, refusal: { code: 'INVALID_TOKEN', message: 'The bearer token is not valid' } };
     }
     const loopback = isLoopbackAddress(address);
     let setCookie: string | undefined;
-    if (cookie !== undefined) {
+    const stale = cookie === undefined ? undefined : this.devices.staleness?.();
+    if (stale !== undefined && !loopback) {
+      // A shared copy that may have missed a revocation: neither trust the cookie nor clear it.
+      return { ok: false, refusal: { code: 'STORAGE_FAILED', message: `Paired devices cannot be checked right now (${stale}): try again shortly`, retryAfterSeconds: 5 } };
+    }
+    if (cookie !== undefined && stale === undefined) {
       const device = this.devices.authenticate(cookie, address);
       if (device) return { ok: true, principal: { kind: 'device', deviceId: device.id } };
       // A revoked or forged device cookie: remove it, so a browser does not keep failing with it.
       setCookie = clearedDeviceCookie(cookieName);
       if (!loopback) {
-        this.failures.fail(address);
+        this.fail(address);
         return { ok: false, setCookie, refusal: { code: 'AUTH_REQUIRED', message: 'This device is no longer paired with the server: open a new pairing link to pair it again' } };
       }
     }
@@ -147,6 +169,20 @@ export class AccessControl {
   }
 
   /**
+   * For a shared store: a device cookie this node does not know yet, looked up before the verdict
+   * (a device paired on another node a moment ago). Undefined when {@link authenticate} can
+   * answer at once, which is every other case: no cookie, a bearer token, a known device, a
+   * blocked address.
+   */
+  lookUpDevice(request: AccessRequest): Promise<void> | undefined {
+    if (!this.devices.lookUp || single(request.headers.authorization) !== undefined) return undefined;
+    const cookie = readCookie(single(request.headers.cookie), this.fixedCookieName ?? deviceCookieName(request.localPort));
+    if (cookie === undefined || this.devices.staleness?.() !== undefined) return undefined;
+    if (this.failures.retryAfterSeconds(normaliseAddress(request.remoteAddress)) > 0) return undefined;
+    return this.devices.lookUp(cookie);
+  }
+
+  /**
    * Pairs the requesting device when `code` is the current pairing code (which is then spent).
    * Answers the Set-Cookie header carrying its new token, or why not.
    */
@@ -154,72 +190,85 @@ export class AccessControl {
     const address = normaliseAddress(request.remoteAddress);
     const wait = this.failures.retryAfterSeconds(address);
     if (wait > 0) return { ok: false, refusal: tooManyAttempts(wait) };
-    if (code === undefined || code.length > 256 || !this.pairing.spend(code)) {
-      this.failures.fail(address);
+    let spent = false;
+    try {
+      spent = code !== undefined && code.length <= 256 && (await this.pairing.spend(code));
+    } catch {
+      // The shared store cannot be reached: not the requester's failure, so it is not counted.
+      return { ok: false, refusal: unavailable('the pairing code cannot be checked') };
+    }
+    if (!spent) {
+      this.fail(address);
       return { ok: false, refusal: { code: 'INVALID_PAIRING_CODE', message: 'This pairing link is not valid: it may have been used already. Ask for a new one (the server prints it)' } };
     }
-    const cookieName = deviceCookieName(request.localPort);
+    const cookieName = this.fixedCookieName ?? deviceCookieName(request.localPort);
     const previousToken = readCookie(single(request.headers.cookie), cookieName);
-    const previous = previousToken === undefined ? undefined : this.devices.authenticate(previousToken, address);
-    const { device, token, saved } = await this.devices.pair({ name: describeUserAgent(single(request.headers['user-agent'])), address });
+    const previous = previousToken === undefined || this.devices.staleness?.() !== undefined ? undefined : this.devices.authenticate(previousToken, address);
+    let paired: Awaited<ReturnType<DeviceDirectory['pair']>>;
+    try {
+      paired = await this.devices.pair({ name: describeUserAgent(single(request.headers['user-agent'])), address });
+    } catch {
+      return { ok: false, refusal: unavailable('the device cannot be paired') };
+    }
     // The same browser pairing again replaces its old pairing rather than leaving a stale entry.
-    if (previous) await this.devices.revoke(previous.id);
-    return { ok: true, setCookie: deviceCookie(cookieName, token, request.encrypted), device, saved };
+    if (previous) await this.devices.revoke(previous.id).catch(() => undefined);
+    return { ok: true, setCookie: deviceCookie(cookieName, paired.token, request.encrypted), device: paired.device, saved: paired.saved };
   }
 
-  /** Writes pending state (device last-seen times). */
+  /** Hears the state's problems after the start (see {@link AccessStateStore.onProblem}); answers the unsubscribe. */
+  onStateProblem(listener: (message: string, error?: unknown) => void): () => void {
+    return this.state?.onProblem?.(listener) ?? (() => undefined);
+  }
+
+  /** Writes pending state (device last-seen times) and lets go of the state's connections. */
   close(): Promise<void> {
-    return this.devices.close();
+    this.stopHearingBlocks();
+    return this.state ? this.state.close() : this.devices.close();
+  }
+
+  /** Counts a failed attempt here, and tells the other nodes when they share failures. */
+  private fail(address: string): void {
+    this.failures.fail(address);
+    this.sharedFailures?.report(addressBucket(address));
   }
 }
 
 /** Options of {@link createAccessControl}: what the launcher knows. */
-export interface AccessStateOptions extends Omit<AccessControlOptions, 'devices' | 'apiToken' | 'tokenFile' | 'warnings'> {
-  /** Data folder: `token` and `devices.json` live there. Without it, everything is in memory. */
-  dataDir?: string;
-  /** Keep pairing state in memory even with a data folder. */
-  inMemory?: boolean;
-  /** An explicit API token (`--token`); wins over the file, and is never written. */
-  token?: string;
+export interface AccessStateOptions
+  extends Omit<AccessControlOptions, 'devices' | 'pairing' | 'apiToken' | 'tokenFile' | 'warnings' | 'sharedFailures' | 'state' | 'deviceCookieName'>,
+    FileAccessStoreOptions {
+  /**
+   * Where the access state lives (several nodes: `openRedisAccessStore`). Given, `dataDir`,
+   * `inMemory` and `token` are not used: the store was opened with its own. Default: the data
+   * folder ({@link openFileAccessStore}).
+   */
+  accessStore?: AccessStateStore;
 }
 
 /**
- * Builds the access policy with its state from the data folder: the API token (created at first
- * start) and the paired devices. Never throws for bad state on disk: an unreadable token file
- * turns bearer authentication off, an unreadable devices file starts with no paired device; both
- * fail closed and are reported in `warnings`.
+ * Builds the access policy with its state: from the data folder by default (the API token,
+ * created at first start, and the paired devices; bad state on disk fails closed and is reported
+ * in `warnings`, see {@link openFileAccessStore}), or from the given `accessStore`.
  */
 export function createAccessControl(options: AccessStateOptions = {}): AccessControl {
-  const warnings: string[] = [];
-  const persistent = options.dataDir !== undefined && !options.inMemory;
-  let apiToken: string | undefined;
-  let tokenFile: string | undefined;
-  if (options.token !== undefined) {
-    const problem = tokenProblem(options.token);
-    if (problem) warnings.push(`The configured API token is not used: ${problem}. Bearer authentication is off.`);
-    else apiToken = options.token;
-  } else if (persistent) {
-    try {
-      const source = loadOrCreateApiToken(options.dataDir!);
-      apiToken = source.token;
-      tokenFile = source.file;
-      if (source.warning) warnings.push(source.warning);
-    } catch (error) {
-      warnings.push(`${(error as Error).message} Bearer authentication is off.`);
-    }
-  }
-  let devices = DeviceRegistry.inMemory();
-  if (persistent) {
-    try {
-      const opened = DeviceRegistry.open(join(options.dataDir!, DEVICES_FILE));
-      devices = opened.registry;
-      if (opened.warning) warnings.push(opened.warning);
-    } catch (error) {
-      warnings.push(`Paired devices could not be read (${(error as Error).message}); none is paired until they pair again, and pairings are kept in memory only.`);
-    }
-  }
-  const { dataDir: _dataDir, inMemory: _inMemory, token: _token, ...policy } = options;
-  return new AccessControl({ ...policy, devices, ...(apiToken ? { apiToken } : {}), ...(tokenFile ? { tokenFile } : {}), warnings });
+  const { dataDir, inMemory, token, accessStore, ...policy } = options;
+  const state =
+    accessStore ?? openFileAccessStore({ ...(dataDir !== undefined ? { dataDir } : {}), ...(inMemory !== undefined ? { inMemory } : {}), ...(token !== undefined ? { token } : {}) });
+  return new AccessControl({
+    ...policy,
+    devices: state.devices,
+    pairing: state.pairing,
+    ...(state.apiToken ? { apiToken: state.apiToken } : {}),
+    ...(state.tokenLocation ? { tokenFile: state.tokenLocation } : {}),
+    ...(state.failures ? { sharedFailures: state.failures } : {}),
+    ...(state.deviceCookieName ? { deviceCookieName: state.deviceCookieName } : {}),
+    warnings: state.warnings,
+    state,
+  });
+}
+
+function unavailable(what: string): Refusal {
+  return { code: 'STORAGE_FAILED', message: `The access state cannot be reached: ${what} right now. Try again shortly`, retryAfterSeconds: 5 };
 }
 
 function tooManyAttempts(retryAfterSeconds: number): Refusal {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { DeviceDirectory } from './access-state-store.js';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-file.js';
 import { hashSecret, newSecret } from './secret.js';
 
@@ -40,7 +41,7 @@ const LAST_SEEN_RESOLUTION_MS = 10_000;
  * replaced atomically on every change, or memory only (`--in-memory`, tests). Revoking a device
  * makes its token worthless at once; listeners close its open sockets.
  */
-export class DeviceRegistry {
+export class DeviceRegistry implements DeviceDirectory {
   private readonly byHash = new Map<string, StoredDevice>();
   private readonly revokedListeners = new Set<(id: string) => void>();
   private writing: Promise<void> = Promise.resolve();

@@ -60,6 +60,21 @@ export class FailureLimiter {
     return window.failures === this.options.maxFailures;
   }
 
+  /**
+   * Blocks an address bucket until `until` (ms since the epoch), as if it had failed too often
+   * here: another node saw the failures. A longer block already in place is kept.
+   */
+  blockUntil(bucket: string, until: number): void {
+    const now = this.now();
+    if (until <= now) return;
+    const window = this.windows.get(bucket);
+    const startedAt = until - this.options.windowMs;
+    if (window && window.failures >= this.options.maxFailures && window.startedAt >= startedAt) return;
+    this.windows.delete(bucket);
+    this.makeRoom(now);
+    this.windows.set(bucket, { startedAt, failures: this.options.maxFailures });
+  }
+
   /** Peers currently remembered (for tests and diagnostics). */
   get tracked(): number {
     return this.windows.size;

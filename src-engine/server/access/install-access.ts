@@ -34,8 +34,10 @@ export function installAccess(app: FastifyInstance, { engine, access, limits, pu
   installSessionQueueLimit(app, engine, limits.maxQueuedPerSession);
   registerAccessRoutes(app, { access, shareableBaseUrls: () => listeningBaseUrls(app) });
   for (const warning of access.warnings) app.log.warn(warning);
+  const stopHearingProblems = access.onStateProblem((message, error) => app.log.warn({ err: error }, `access state: ${message}`));
   const guard = new UpgradeGuard(access, limits, app.log);
   app.addHook('onClose', async () => {
+    stopHearingProblems();
     guard.close();
     await access.close();
   });

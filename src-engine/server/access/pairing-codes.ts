@@ -1,3 +1,4 @@
+import type { PairingCodeIssuer } from './access-state-store.js';
 import { newSecret, sameSecret } from './secret.js';
 
 /**
@@ -6,7 +7,7 @@ import { newSecret, sameSecret } from './secret.js';
  * screen or in a log cannot pair a second device. Codes live in memory only: a restart issues a
  * fresh one and old printed URLs stop working.
  */
-export class PairingCodes {
+export class PairingCodes implements PairingCodeIssuer {
   private code: string;
   private readonly listeners = new Set<(code: string) => void>();
 

@@ -35,12 +35,18 @@ export function installRequestGuard(app: FastifyInstance, access: AccessControl,
     const boundary = access.checkBoundary(info);
     if (boundary) return refuse(request, reply, boundary);
     if (isPairRequest(request) || isPreflight(request) || isOpenRead(request, open)) return done();
-    const verdict = access.authenticate(info);
-    // On the raw response: it must survive when the UI answers (a hijacked reply).
-    if (verdict.setCookie) reply.raw.setHeader('Set-Cookie', verdict.setCookie);
-    if (!verdict.ok) return refuse(request, reply, verdict.refusal);
-    setPrincipal(request.raw, verdict.principal);
-    done();
+    const decide = (): void => {
+      const verdict = access.authenticate(info);
+      // On the raw response: it must survive when the UI answers (a hijacked reply).
+      if (verdict.setCookie) reply.raw.setHeader('Set-Cookie', verdict.setCookie);
+      if (!verdict.ok) return void refuse(request, reply, verdict.refusal);
+      setPrincipal(request.raw, verdict.principal);
+      done();
+    };
+    // Several nodes: a cookie this node has not heard of yet is looked up first, rather than cleared.
+    const lookUp = access.lookUpDevice(info);
+    if (lookUp) lookUp.then(decide, decide);
+    else decide();
   });
 
   // API answers are data: lock them down fully, and keep them out of shared caches. Answers that
