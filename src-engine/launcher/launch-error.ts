@@ -1,5 +1,6 @@
+import type { AccessStoreErrorCode } from '../backends/redis/access-store-error.js';
 /** Stable codes of the ways a launch can fail. */
-export type LaunchErrorCode = 'ERR_PORT_IN_USE' | 'ERR_ADDRESS_UNAVAILABLE' | 'ERR_PORT_FORBIDDEN' | 'ERR_JOBS_FILE' | 'ERR_REDIS_UNREACHABLE';
+export type LaunchErrorCode = 'ERR_PORT_IN_USE' | 'ERR_ADDRESS_UNAVAILABLE' | 'ERR_PORT_FORBIDDEN' | 'ERR_JOBS_FILE' | 'ERR_REDIS_UNREACHABLE' | AccessStoreErrorCode;
 
 /** A launch failure with a stable code and a message that says what to do about it. */
 export class LaunchError extends Error {

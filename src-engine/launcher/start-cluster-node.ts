@@ -12,6 +12,9 @@ import { LaunchError, explainListenError } from './launch-error.js';
 import { BullScheduleTimer } from '../backends/redis/bull-schedule-timer.js';
 import { RedisScheduleStore } from '../backends/redis/redis-schedule-store.js';
 import { Scheduler } from '../schedules/scheduler.js';
+import { openRedisAccessStore } from '../backends/redis/redis-access-store.js';
+import { AccessStoreError } from '../backends/redis/access-store-error.js';
+import type { AccessStateStore } from '../server/access/access-state-store.js';
 import { syncJobSchedules } from '../schedules/job-file-schedules.js';
 import { loadUiHandler } from './ui-handler.js';
 import { packageVersion } from './version.js';
@@ -30,6 +33,16 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
     await waitForRedis(store, redisUrl);
   } catch (error) {
     await store.close();
+    throw error;
+  }
+  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
+  // Paired devices, pairing codes, failure limits and the API token are the cluster's (docs/security.md, "Several nodes").
+  let accessStore: AccessStateStore;
+  try {
+    accessStore = await openRedisAccessStore({ url: redisUrl, ...(options.token !== undefined ? { token: options.token } : {}), limits: resolveLimits(limits) });
+  } catch (error) {
+    await store.close();
+    if (error instanceof AccessStoreError) throw new LaunchError(error.code, error.message, { cause: error });
     throw error;
   }
   const engine = new ClusterEngine({ store, capacity: options.queueCapacity ?? 1000 });
@@ -52,8 +65,8 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   const scheduler = new Scheduler({ engine, store: scheduleStore, timer: () => timer });
   await scheduleStore.listen((id, record) => scheduler.applyRemote(id, record));
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
-  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
   const access = createAccessControl({
+    accessStore,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     inMemory: options.inMemory ?? false,
     ...(options.token !== undefined ? { token: options.token } : {}),
