@@ -9,14 +9,13 @@
 //   server (durable, data in a temp folder; once more in memory, as a diagnostic), paced like
 //   section 2 (at most a window of ticks ahead of what the client acknowledged).
 // Skipped, with a row saying so, when redis-server is not installed.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckGate, sharedWindowKind } from './lib/bench-kinds.mjs';
 import { alternate, Child, emitResult, log, QUICK } from './lib/common.mjs';
 import { persistentRun, sqliteStoreFactory } from './lib/engine-run.mjs';
-import { redisServerAvailable, startRedis } from './lib/redis.mjs';
+import { openBenchRedis, redisServerAvailable } from './lib/redis.mjs';
 
 const JOBS = QUICK ? 10_000 : 30_000; // per throughput run, both sides
 const CONCURRENCIES = [8, 64];
@@ -129,27 +128,6 @@ async function oursProgressRun(total, { inMemory = false } = {}) {
   }
 }
 
-/** The parent's own Redis connection: checks the AOF setting, and empties Redis between runs. */
-async function openRedis() {
-  const { Redis } = await import('ioredis');
-  const redis = await startRedis({ aof: true });
-  const client = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null, lazyConnect: true });
-  await client.connect();
-  const [, appendonly] = await client.config('GET', 'appendonly');
-  const [, appendfsync] = await client.config('GET', 'appendfsync');
-  if (appendonly !== 'yes' || appendfsync !== 'everysec') throw new Error(`redis-server is not on AOF everysec: appendonly ${appendonly}, appendfsync ${appendfsync}`);
-  return {
-    port: redis.port,
-    version: execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=([\d.]+)/)?.[1] ?? '?',
-    // Each run uses a fresh queue; emptying Redis keeps one run's leftovers from weighing on the next.
-    flush: () => client.flushall(),
-    async stop() {
-      client.disconnect();
-      await redis.stop();
-    },
-  };
-}
-
 function skippedRows(reason) {
   return [
     { id: 'bullmq-noop', section: 'BullMQ', measure: 'no-op jobs/s, durable, against BullMQ + Redis (AOF everysec)', skipped: reason },
@@ -160,7 +138,7 @@ function skippedRows(reason) {
 async function measure() {
   const openStore = await sqliteStoreFactory();
   if (!openStore) return skippedRows('out/engine/store/sqlite-task-store.js not built');
-  const redis = await openRedis();
+  const redis = await openBenchRedis();
   const { version: bullmqVersion } = (await import('bullmq/package.json', { with: { type: 'json' } })).default;
   const baselineName = `BullMQ ${bullmqVersion}, Redis ${redis.version} AOF everysec`;
   log(`${baselineName} on 127.0.0.1:${redis.port}`);

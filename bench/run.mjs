@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchPath, formatNumber } from './lib/common.mjs';
 
-const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint'];
+const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'bullmq', 'cluster'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

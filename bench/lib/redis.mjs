@@ -84,3 +84,34 @@ function freePort() {
     });
   });
 }
+
+/**
+ * Starts a private Redis (see {@link startRedis}) with a client of the bench's own, which checks
+ * that AOF is on with `appendfsync everysec` and empties Redis between runs (`flush`), so that one
+ * run's leftovers do not weigh on the next. Resolves `{ url, port, version, flush(), stop() }`.
+ */
+export async function openBenchRedis() {
+  const { Redis } = await import('ioredis');
+  const redis = await startRedis({ aof: true });
+  const client = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null, lazyConnect: true });
+  try {
+    await client.connect();
+    const [, appendonly] = await client.config('GET', 'appendonly');
+    const [, appendfsync] = await client.config('GET', 'appendfsync');
+    if (appendonly !== 'yes' || appendfsync !== 'everysec') throw new Error(`redis-server is not on AOF everysec: appendonly ${appendonly}, appendfsync ${appendfsync}`);
+  } catch (error) {
+    client.disconnect();
+    await redis.stop();
+    throw error;
+  }
+  return {
+    url: redis.url,
+    port: redis.port,
+    version: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?',
+    flush: () => client.flushall(),
+    async stop() {
+      client.disconnect();
+      await redis.stop();
+    },
+  };
+}
