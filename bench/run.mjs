@@ -5,6 +5,9 @@
 //   npm run bench -- --quick           smaller counts, shorter loads (about 3 minutes)
 //   npm run bench -- --only=fanout,http
 //
+// bullmq and cluster start a private redis-server (127.0.0.1, a temp folder); without one
+// installed they print a skipped row. cluster also needs the launcher's cluster mode (--redis).
+//
 // Results also go to .tmp/bench/latest.json (and a dated copy).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
