@@ -8,13 +8,16 @@
 //   progress reports → the `taskProgress` frames a WebSocket client process receives from our
 //   server (durable, data in a temp folder; once more in memory, as a diagnostic), paced like
 //   section 2 (at most a window of ticks ahead of what the client acknowledged).
+// Diagnostic rows give work per CPU-second of every process of each side (from /proc): on a shared
+// machine the other load hands out the cores by process, so a side spread over more processes gets
+// more of them, which jobs/s alone does not show.
 // Skipped, with a row saying so, when redis-server is not installed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckGate, sharedWindowKind } from './lib/bench-kinds.mjs';
-import { alternate, Child, emitResult, log, QUICK } from './lib/common.mjs';
-import { persistentRun, sqliteStoreFactory } from './lib/engine-run.mjs';
+import { alternate, Child, cpuSecondsOf, emitResult, log, median, QUICK } from './lib/common.mjs';
+import { engineRun, sqliteStoreFactory } from './lib/engine-run.mjs';
 import { openBenchRedis, redisServerAvailable } from './lib/redis.mjs';
 
 const JOBS = QUICK ? 10_000 : 30_000; // per throughput run, both sides
@@ -31,6 +34,16 @@ const SESSION = 'bullmq-progress';
 const TARGET_RATIO = 5;
 
 let runCounter = 0;
+/** Work per CPU-second of every process of a measured run, by variant (warm-up runs have no key). */
+const cpuRates = {};
+
+/** Calls `body()` and records `work` per CPU-second that `pids` spent meanwhile under `key`. */
+async function recordingCpu(key, pids, work, body) {
+  const before = await cpuSecondsOf(pids);
+  const result = await body();
+  if (key) (cpuRates[key] ??= []).push(work / ((await cpuSecondsOf(pids)) - before));
+  return result;
+}
 const queueName = (kind) => `bench-${kind}-${process.pid}-${++runCounter}`;
 
 /** Forked clients, closed (their Redis connections first) and stopped whatever happens. */
@@ -47,16 +60,18 @@ async function withChildren(scripts, body) {
 }
 
 /** BullMQ: `count` no-op jobs added in bulk by one process, run by a worker in another; jobs/s. */
-function bullmqNoopRun(redis, concurrency, count) {
+function bullmqNoopRun(redis, concurrency, count, cpuKey) {
   const name = queueName('noop');
   return withChildren(['clients/bullmq-producer.mjs', 'clients/bullmq-worker.mjs'], async (producer, worker) => {
     await producer.ask({ type: 'prepare', port: redis.port, name, maxLenEvents: 10_000 }, 'prepared', 30_000);
     await worker.ask({ type: 'start', port: redis.port, name, concurrency, expected: count }, 'ready', 30_000);
     const done = worker.next('done', RUN_TIMEOUT_MS);
-    const started = performance.now();
-    const added = producer.ask({ type: 'add', count, chunk: CHUNK, data: {}, opts: JOB_OPTIONS }, 'added', RUN_TIMEOUT_MS);
-    await Promise.all([added, done]);
-    return count / ((performance.now() - started) / 1000);
+    return recordingCpu(cpuKey, [producer.proc.pid, worker.proc.pid, redis.pid], count, async () => {
+      const started = performance.now();
+      const added = producer.ask({ type: 'add', count, chunk: CHUNK, data: {}, opts: JOB_OPTIONS }, 'added', RUN_TIMEOUT_MS);
+      await Promise.all([added, done]);
+      return count / ((performance.now() - started) / 1000);
+    });
   }).finally(() => redis.flush());
 }
 
@@ -65,7 +80,7 @@ function bullmqNoopRun(redis, concurrency, count) {
  * worker process; events/s from the first add until a QueueEvents listener in a third process has
  * seen every 'progress' event. The stream is long enough that none is trimmed unread.
  */
-function bullmqProgressRun(redis, total) {
+function bullmqProgressRun(redis, total, cpuKey) {
   const name = queueName('progress');
   const ticks = Math.ceil(total / PROGRESS_JOBS);
   const expected = ticks * PROGRESS_JOBS;
@@ -76,10 +91,13 @@ function bullmqProgressRun(redis, total) {
     await worker.ask({ type: 'start', port: redis.port, name, concurrency: PROGRESS_JOBS, expected: PROGRESS_JOBS, ticks }, 'ready', 30_000);
     const seen = observer.next('done', RUN_TIMEOUT_MS);
     const finished = worker.next('done', RUN_TIMEOUT_MS);
-    const started = performance.now();
-    await producer.ask({ type: 'add', count: PROGRESS_JOBS, chunk: PROGRESS_JOBS, data: {}, opts: JOB_OPTIONS }, 'added', RUN_TIMEOUT_MS);
-    await seen;
-    const seconds = (performance.now() - started) / 1000;
+    const pids = [producer.proc.pid, worker.proc.pid, observer.proc.pid, redis.pid];
+    const seconds = await recordingCpu(cpuKey, pids, expected, async () => {
+      const started = performance.now();
+      await producer.ask({ type: 'add', count: PROGRESS_JOBS, chunk: PROGRESS_JOBS, data: {}, opts: JOB_OPTIONS }, 'added', RUN_TIMEOUT_MS);
+      await seen;
+      return (performance.now() - started) / 1000;
+    });
     await finished;
     return expected / seconds;
   }).finally(() => redis.flush());
@@ -93,7 +111,7 @@ const gate = new AckGate();
  * that counts every frame; events/s from the first submission until the client has them all (a
  * missing frame would stall the run, not pass it).
  */
-async function oursProgressRun(total, { inMemory = false } = {}) {
+async function oursProgressRun(total, { inMemory = false, cpuKey } = {}) {
   const { startTaskMonitor } = await import('../out/engine/launcher/start-task-monitor.js');
   const ticks = Math.ceil(total / PROGRESS_JOBS);
   const dataDir = mkdtempSync(join(tmpdir(), 'task-monitor-bench-progress-'));
@@ -111,13 +129,15 @@ async function oursProgressRun(total, { inMemory = false } = {}) {
         // the ticks and Completed.
         const frames = PROGRESS_JOBS * (ticks + 3);
         await client.ask({ type: 'expect', offset: 0, rounds: frames, trailing: 0 }, 'listening');
-        const started = performance.now();
         const parameters = { ticks, window: PROGRESS_WINDOW };
-        const outcomes = await Promise.all(Array.from({ length: PROGRESS_JOBS }, (_, i) => monitor.engine.submit({ name: `progress ${i}`, clientId: SESSION, kind: 'bench-shared-window', parameters })));
-        const refused = outcomes.find((outcome) => !outcome.ok);
-        if (refused) throw new Error(refused.message);
-        await done;
-        return (ticks * PROGRESS_JOBS) / ((performance.now() - started) / 1000);
+        return await recordingCpu(cpuKey, [process.pid, client.proc.pid], ticks * PROGRESS_JOBS, async () => {
+          const started = performance.now();
+          const outcomes = await Promise.all(Array.from({ length: PROGRESS_JOBS }, (_, i) => monitor.engine.submit({ name: `progress ${i}`, clientId: SESSION, kind: 'bench-shared-window', parameters })));
+          const refused = outcomes.find((outcome) => !outcome.ok);
+          if (refused) throw new Error(refused.message);
+          await done;
+          return (ticks * PROGRESS_JOBS) / ((performance.now() - started) / 1000);
+        });
       } finally {
         off();
       }
@@ -128,11 +148,30 @@ async function oursProgressRun(total, { inMemory = false } = {}) {
   }
 }
 
+/**
+ * Ours: section 1's engine run with a fresh SQLite store, at `concurrency`. CPU is counted over the
+ * run only, as its rate is (not over creating and removing the database).
+ */
+async function oursNoopRun(openStore, concurrency, count, cpuKey) {
+  const { store, dispose } = openStore();
+  try {
+    return await recordingCpu(cpuKey, [process.pid], count, () => engineRun(count, store, concurrency));
+  } finally {
+    await dispose();
+  }
+}
+
 function skippedRows(reason) {
   return [
     { id: 'bullmq-noop', section: 'BullMQ', measure: 'no-op jobs/s, durable, against BullMQ + Redis (AOF everysec)', skipped: reason },
     { id: 'bullmq-progress', section: 'BullMQ', measure: 'progress events/s seen by another process, against BullMQ QueueEvents', skipped: reason },
   ];
+}
+
+/** A diagnostic row: work per CPU-second, medians of the measured runs. */
+function cpuRow(id, measure, oursKey, baselineKey, baselineName, unit) {
+  const samples = { ours: cpuRates[oursKey], baseline: cpuRates[baselineKey] };
+  return { id, section: 'BullMQ', measure, ours: median(samples.ours), baseline: median(samples.baseline), baselineName, unit, samples };
 }
 
 async function measure() {
@@ -145,7 +184,7 @@ async function measure() {
   try {
     // Warm-up (JIT, connections, Redis's first allocations) on both sides.
     await bullmqNoopRun(redis, 8, 2000);
-    await persistentRun(openStore, 5000);
+    await oursNoopRun(openStore, 8, 5000);
     await bullmqProgressRun(redis, 2000);
     await oursProgressRun(2000);
     await oursProgressRun(2000, { inMemory: true });
@@ -153,7 +192,7 @@ async function measure() {
     const rows = [];
     for (const concurrency of CONCURRENCIES) {
       const result = await alternate(
-        { bullmq: () => bullmqNoopRun(redis, concurrency, JOBS), ours: () => persistentRun(openStore, JOBS, concurrency) },
+        { bullmq: () => bullmqNoopRun(redis, concurrency, JOBS, `bullmq-c${concurrency}`), ours: () => oursNoopRun(openStore, concurrency, JOBS, `ours-c${concurrency}`) },
         ROUNDS,
         `no-op jobs ×${concurrency}`,
       );
@@ -168,9 +207,14 @@ async function measure() {
         target: { ratio: TARGET_RATIO },
         samples: result,
       });
+      rows.push(cpuRow(`bullmq-noop-c${concurrency}-cpu`, `same, jobs per CPU-second of every process involved (ours: the bench process; BullMQ: producer, worker, redis-server)`, `ours-c${concurrency}`, `bullmq-c${concurrency}`, baselineName, 'jobs/CPU-s'));
     }
     const progress = await alternate(
-      { bullmq: () => bullmqProgressRun(redis, PROGRESS_EVENTS), ours: () => oursProgressRun(PROGRESS_EVENTS), oursInMemory: () => oursProgressRun(PROGRESS_EVENTS, { inMemory: true }) },
+      {
+        bullmq: () => bullmqProgressRun(redis, PROGRESS_EVENTS, 'bullmq-progress'),
+        ours: () => oursProgressRun(PROGRESS_EVENTS, { cpuKey: 'ours-progress' }),
+        oursInMemory: () => oursProgressRun(PROGRESS_EVENTS, { inMemory: true }),
+      },
       ROUNDS,
       'progress events/s',
     );
@@ -194,6 +238,7 @@ async function measure() {
       baselineName,
       unit: 'events/s',
     });
+    rows.push(cpuRow('bullmq-progress-cpu', 'progress (durable), events per CPU-second of every process involved (ours: server and client; BullMQ: producer, worker, QueueEvents listener, redis-server)', 'ours-progress', 'bullmq-progress', baselineName, 'events/CPU-s'));
     log('every run counted every job and every progress event: a missing one would stall the run until its timeout');
     return rows;
   } finally {

@@ -88,7 +88,7 @@ function freePort() {
 /**
  * Starts a private Redis (see {@link startRedis}) with a client of the bench's own, which checks
  * that AOF is on with `appendfsync everysec` and empties Redis between runs (`flush`), so that one
- * run's leftovers do not weigh on the next. Resolves `{ url, port, version, flush(), stop() }`.
+ * run's leftovers do not weigh on the next. Resolves `{ url, port, pid, version, flush(), stop() }`.
  */
 export async function openBenchRedis() {
   const { Redis } = await import('ioredis');
@@ -107,6 +107,7 @@ export async function openBenchRedis() {
   return {
     url: redis.url,
     port: redis.port,
+    pid: redis.pid,
     version: spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?',
     flush: () => client.flushall(),
     async stop() {
