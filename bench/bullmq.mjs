@@ -34,6 +34,8 @@ const SESSION = 'bullmq-progress';
 const TARGET_RATIO = 5;
 
 let runCounter = 0;
+const queueName = (kind) => `bench-${kind}-${process.pid}-${++runCounter}`;
+
 /** Work per CPU-second of every process of a measured run, by variant (warm-up runs have no key). */
 const cpuRates = {};
 
@@ -44,7 +46,6 @@ async function recordingCpu(key, pids, work, body) {
   if (key) (cpuRates[key] ??= []).push(work / ((await cpuSecondsOf(pids)) - before));
   return result;
 }
-const queueName = (kind) => `bench-${kind}-${process.pid}-${++runCounter}`;
 
 /** Forked clients, closed (their Redis connections first) and stopped whatever happens. */
 async function withChildren(scripts, body) {

@@ -43,9 +43,13 @@ async function withProcesses(redis, body) {
   const dir = mkdtempSync(join(tmpdir(), 'task-monitor-bench-cluster-'));
   const processes = [];
   try {
-    return await body(dir, (process) => (processes.push(process), process));
+    return await body(dir, (started) => (processes.push(started), started));
   } finally {
-    for (const process of processes.reverse()) await (process.proc ? process.ask({ type: 'close' }, 'closed', 10_000).catch(() => undefined).then(() => process.stop()) : process.stop());
+    // Last started, first stopped: clients (a Child, closed first) before workers before API nodes.
+    for (const started of processes.reverse()) {
+      if (started instanceof Child) await started.ask({ type: 'close' }, 'closed', 10_000).catch(() => undefined);
+      await started.stop();
+    }
     await redis?.flush();
     rmSync(dir, { recursive: true, force: true });
   }
