@@ -1,4 +1,3 @@
-import { newTaskId } from './task-id.js';
 import { setMaxListeners } from 'node:events';
 import { Deque } from '../channel/deque.js';
 import { createPriorityChannel, type Channel } from '../channel/index.js';
@@ -17,6 +16,9 @@ import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
 import type { QueueControlStore } from '../queue/queue-control-store.js';
+import type { StopOptions, TaskQuery, TaskService } from './task-service.js';
+import { emptyCounts, inScope, invalidState, newTaskRecord, notFound, reasonText, resetForRun, SCHEDULED_STATUS, toResultText } from './task-rules.js';
+export { SCHEDULED_STATUS } from './task-rules.js';
 
 /** Options of {@link TaskEngine}; every field has a sensible default. */
 export interface TaskEngineOptions {
@@ -42,28 +44,7 @@ export interface TaskEngineOptions {
   queueControlStore?: QueueControlStore;
 }
 
-/** Filter and page of {@link TaskEngine.list}. */
-export interface TaskQuery {
-  /** Only this session's tasks; all sessions when absent. */
-  clientId?: string;
-  state?: TaskState;
-  /** Case-insensitive substring of the name. */
-  q?: string;
-  /** Only tasks of this kind (jobs are kinds named by job id). Narrows `counts` too. */
-  kind?: string;
-  /** Only tasks created at or after this time, epoch ms. Narrows `counts` too. */
-  createdAfter?: number;
-  /** Only tasks created before this time, epoch ms. Narrows `counts` too. */
-  createdBefore?: number;
-  limit?: number;
-  offset?: number;
-}
-
-/** Options of {@link TaskEngine.stop}. */
-export interface StopOptions {
-  /** How long running tasks may take to finish before they are cancelled. Default 10 s. */
-  graceMs?: number;
-}
+export type { StopOptions, TaskQuery } from './task-service.js';
 
 const SHUTDOWN_REASON = 'Server shutting down';
 const CANCEL_REASON = 'Cancelled by request';
@@ -71,8 +52,6 @@ const RESTART_STATUS = 'Queued (runs again after the restart)';
 const INTERRUPTED_REASON = 'Interrupted: the server stopped while this task was running';
 const FINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
 const STATUS_TEXT = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const;
-/** Status text of a task waiting for its `runAt`. */
-export const SCHEDULED_STATUS = 'Scheduled';
 /** Queue priority of a task the admission gate let through: ahead of every submitted priority. */
 const RELEASED_PRIORITY = Number.MAX_SAFE_INTEGER;
 /** Ticks kept while `Running` is being made durable; more are merged into the last. */
@@ -85,7 +64,7 @@ const MAX_HELD_TICKS = 64;
  * Durability: every state change is saved to the store, and announced only once saved; progress
  * ticks are announced at once and saved with the next batch.
  */
-export class TaskEngine {
+export class TaskEngine implements TaskService {
   readonly concurrency: number;
   readonly capacity: number;
   private readonly historyLimit: number;
@@ -755,47 +734,6 @@ export class TaskEngine {
   }
 }
 
-function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, maxAttempts: number, now: number): TaskRecord {
-  const later = submission.runAt !== undefined && submission.runAt > now;
-  return {
-    id: newTaskId(),
-    name: submission.name,
-    kind,
-    parameters,
-    clientId: submission.clientId,
-    state: later ? 'scheduled' : 'queued',
-    progress: 0,
-    statusText: later ? SCHEDULED_STATUS : 'Queued',
-    result: null,
-    error: null,
-    createdAt: now,
-    startedAt: null,
-    completedAt: null,
-    attempt: 1,
-    maxAttempts,
-    priority: submission.priority ?? 0,
-    runAt: later ? submission.runAt! : null,
-    job: null,
-    ...(submission.scheduleId === undefined ? {} : { scheduleId: submission.scheduleId }),
-  };
-}
-
-function emptyCounts(): TaskCounts {
-  return { scheduled: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-}
-
-/** Clears what a previous run left, ready for run number `attempt`. */
-function resetForRun(task: TaskRecord, attempt: number): void {
-  task.attempt = attempt;
-  task.progress = 0;
-  task.statusText = 'Queued';
-  task.result = null;
-  task.error = null;
-  task.startedAt = null;
-  task.completedAt = null;
-  task.runAt = null;
-}
-
 function storageFailed(cause: string): SubmitResult {
   return { ok: false, reason: 'storage-failed', message: `The task could not be stored: ${cause}. No new tasks are accepted until the task database can be written again.` };
 }
@@ -813,32 +751,7 @@ function waitUnlessAborted(promise: Promise<void> | undefined, signal: AbortSign
   });
 }
 
-function notFound(id: string): ControlResult {
-  return { ok: false, reason: 'not-found', message: `No task with id ${id}` };
-}
-
-function invalidState(task: TaskRecord, action: string): ControlResult {
-  return { ok: false, reason: 'invalid-state', message: `Cannot ${action} task ${task.id}: it is ${task.state}` };
-}
-
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1 (got ${value})`);
   return value;
-}
-
-function reasonText(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  return typeof reason === 'string' ? reason : 'Unknown error';
-}
-
-function toResultText(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** Whether a task passes a query's kind and creation-time bounds. */
-function inScope(task: TaskRecord, query: TaskQuery): boolean {
-  if (query.kind !== undefined && task.kind !== query.kind) return false;
-  if (query.createdAfter !== undefined && task.createdAt < query.createdAfter) return false;
-  return query.createdBefore === undefined || task.createdAt < query.createdBefore;
 }

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { JobDefinition } from './job-definition.js';
 import { loadJobsFile, type JobsLoad } from './load-jobs-file.js';
 
@@ -35,7 +35,7 @@ export class JobCatalog {
   private closed = false;
 
   constructor(
-    private readonly engine: TaskEngine,
+    private readonly engine: Pick<TaskService, 'registerKind' | 'unregisterKind'>,
     file: string,
     private readonly options: JobCatalogOptions = {},
   ) {

@@ -8,6 +8,7 @@ import { LaunchError } from './launch-error.js';
 import { installProcessGuard } from './process-guard.js';
 import { startTaskMonitor, type RunningTaskMonitor } from './start-task-monitor.js';
 import { packageVersion } from './version.js';
+import { runWorkerCommand, WORKER_HELP } from './worker-command.js';
 import { runStoreCommand, STORE_COMMANDS, STORE_COMMANDS_HELP } from './store-commands.js';
 
 /**
@@ -16,6 +17,7 @@ import { runStoreCommand, STORE_COMMANDS, STORE_COMMANDS_HELP } from './store-co
  */
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   if ((STORE_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runStoreCommand(argv, env);
+  if (argv[0] === 'worker') return runWorkerCommand(argv.slice(1), env);
   const parsed = parseLaunchConfig(argv, env);
   if (!parsed.ok) {
     process.stderr.write(`task-monitor: ${parsed.message}\n\n${helpText()}\n`);
@@ -23,7 +25,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): P
   }
   const { config } = parsed;
   if (config.showHelp) {
-    process.stdout.write(`${helpText()}\n\n${STORE_COMMANDS_HELP}\n`);
+    process.stdout.write(`${helpText()}\n\n${STORE_COMMANDS_HELP}\n\n${WORKER_HELP}\n`);
     return 0;
   }
   if (config.showVersion) {

@@ -30,6 +30,10 @@ export interface LaunchConfig {
   jobs?: string;
   /** Open WebSockets at most (`--max-connections`); the next upgrade gets 503 TOO_MANY_CONNECTIONS. */
   maxConnections: number;
+  /** Distributed mode (`--redis URL`): tasks, numbering and history in Redis, run by BullMQ workers (docs/scale-out.md). */
+  redis?: string;
+  /** `--no-workers`: with `--redis`, this node serves the API and UI but runs no tasks. */
+  noWorkers: boolean;
   /** `--help`: print usage and exit. */
   showHelp: boolean;
   /** `--version`: print the version and exit. */
@@ -92,6 +96,8 @@ export const OPTIONS = {
     env: 'TASK_MONITOR_MAX_CONNECTIONS',
     help: `Open WebSockets at most (default ${DEFAULT_LIMITS.maxConnections}); each is a file descriptor: raise ulimit -n to match`,
   },
+  redis: { type: 'string', env: 'TASK_MONITOR_REDIS_URL', help: 'Distributed mode: redis://host:port of the cluster (BullMQ on Redis; see docs/scale-out.md)' },
+  'no-workers': { type: 'boolean', env: 'TASK_MONITOR_NO_WORKERS', help: 'With --redis: serve the API and UI only; tasks run on other nodes or `task-monitor worker`' },
   help: { type: 'boolean', short: 'h', env: undefined, help: 'Show this help' },
   version: { type: 'boolean', short: 'v', env: undefined, help: 'Show the version' },
 } as const;
@@ -128,6 +134,8 @@ export function parseLaunchConfig(argv: readonly string[], env: NodeJS.ProcessEn
       metricsPublic: values['metrics-public'] === true || isTruthy(env['TASK_MONITOR_METRICS_PUBLIC']),
       ...(pick('jobs') ? { jobs: pick('jobs')! } : {}),
       maxConnections: integerIn(pick('max-connections'), DEFAULT_LIMITS.maxConnections, 1, MAX_CONNECTIONS_LIMIT, 'max-connections'),
+      ...redisUrl(pick('redis')),
+      noWorkers: values['no-workers'] === true || isTruthy(env['TASK_MONITOR_NO_WORKERS']),
       showHelp: values['help'] === true,
       showVersion: values['version'] === true,
     };
@@ -192,6 +200,19 @@ function logFormat(raw: string | undefined): { logFormat?: LogFormat } {
   if (raw === undefined) return {};
   if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new Error(`--log-format must be json or pretty (got '${raw}')`);
   return { logFormat: raw as LogFormat };
+}
+
+/** `--redis` must be a redis:// (or rediss://) URL; refused early, with the flag's name. */
+export function redisUrl(raw: string | undefined): { redis?: string } {
+  if (raw === undefined) return {};
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--redis must be a URL such as redis://127.0.0.1:6379 (got '${raw}')`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`--redis must use redis:// or rediss:// (got '${raw}')`);
+  return { redis: raw };
 }
 
 function isTruthy(value: string | undefined): boolean {

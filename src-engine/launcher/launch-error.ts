@@ -1,5 +1,5 @@
 /** Stable codes of the ways a launch can fail. */
-export type LaunchErrorCode = 'ERR_PORT_IN_USE' | 'ERR_ADDRESS_UNAVAILABLE' | 'ERR_PORT_FORBIDDEN' | 'ERR_JOBS_FILE';
+export type LaunchErrorCode = 'ERR_PORT_IN_USE' | 'ERR_ADDRESS_UNAVAILABLE' | 'ERR_PORT_FORBIDDEN' | 'ERR_JOBS_FILE' | 'ERR_REDIS_UNREACHABLE';
 
 /** A launch failure with a stable code and a message that says what to do about it. */
 export class LaunchError extends Error {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
+import { startClusterNode } from './start-cluster-node.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { MemoryRollupStore, SqliteRollupStore } from '../metrics/rollup-store.js';
 import { StatsRollups } from '../metrics/stats-rollups.js';
@@ -70,6 +72,14 @@ export interface TaskMonitorOptions {
    * A bad file fails the start (LaunchError ERR_JOBS_FILE); later edits are watched.
    */
   jobs?: string | null;
+  /** Distributed mode: the cluster's Redis (`--redis`); see docs/scale-out.md. */
+  redis?: string;
+  /** With `redis`: serve only, run no tasks here (`--no-workers`). */
+  noWorkers?: boolean;
+  /** With `redis`: prefix of every key, so clusters can share a Redis. Default `tm`. */
+  redisPrefix?: string;
+  /** With `redis`: BullMQ's job lock, so how soon a dead worker's task runs again. Default 10 s. */
+  lockDurationMs?: number;
 }
 
 /** A running engine + server. */
@@ -78,9 +88,9 @@ export interface RunningTaskMonitor {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  readonly engine: TaskEngine;
-  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. */
-  readonly scheduler: Scheduler;
+  readonly engine: TaskService;
+  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. Absent in distributed mode. */
+  readonly scheduler: Scheduler | undefined;
   readonly app: FastifyInstance;
   /** True when the UI is served; false when only the API is (UI not built). */
   readonly servesUi: boolean;
@@ -107,6 +117,7 @@ export interface RunningTaskMonitor {
  * cannot be used.
  */
 export async function startTaskMonitor(options: TaskMonitorOptions = {}): Promise<RunningTaskMonitor> {
+  if (options.redis) return startClusterNode(options, options.redis);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
   // Opened, locked, checked and read before anything is served (a damaged file throws here).
@@ -254,7 +265,7 @@ function logWriteHealth(store: SqliteTaskStore, app: FastifyInstance): void {
  * only new connections; established ones (and their WebSockets) are untouched, and the same
  * http.Server listens again at once.
  */
-async function relisten(app: FastifyInstance, fromHost: string, toHost: string, port: number): Promise<void> {
+export async function relisten(app: FastifyInstance, fromHost: string, toHost: string, port: number): Promise<void> {
   const listen = (host: string) =>
     new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(error);
@@ -274,7 +285,7 @@ async function relisten(app: FastifyInstance, fromHost: string, toHost: string, 
 }
 
 /** The jobs file in use: `jobs`, else `DATA_DIR/jobs.json` when it exists. Loaded before the engine starts. */
-async function openJobs(engine: TaskEngine, options: TaskMonitorOptions, onReport: (report: JobsReport) => void): Promise<JobCatalog | undefined> {
+export async function openJobs(engine: TaskService, options: TaskMonitorOptions, onReport: (report: JobsReport) => void): Promise<JobCatalog | undefined> {
   let file = options.jobs ?? undefined;
   if (options.jobs === undefined && options.dataDir) {
     const candidate = join(options.dataDir, JOBS_FILE);

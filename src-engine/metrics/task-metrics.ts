@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvent } from '../engine/engine-events.js';
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { TaskState } from '../protocol/messages.js';
 import { BoundedLabels } from './bounded-labels.js';
 import type { DeliveryStats } from './delivery-stats.js';
@@ -38,7 +38,7 @@ export class TaskMetrics {
   private sockets: SocketSource | undefined;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(engine: TaskEngine) {
+  constructor(engine: TaskService) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     this.submitted = new Counter({ name: `${METRIC_PREFIX}tasks_submitted_total`, help: 'Tasks accepted, by kind', labelNames: ['kind'], registers });

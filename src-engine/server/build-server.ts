@@ -3,13 +3,14 @@ import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import fastifyPlugin from 'fastify-plugin';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import { AccessControl } from './access/access-control.js';
 import { installAccess } from './access/install-access.js';
 import type { UpgradeGuard } from './access/upgrade-guard.js';
 import { fastifyHardening } from './access/fastify-hardening.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './access/server-limits.js';
-import { bridgeEngineToSockets } from './engine-bridge.js';
+import { LocalDelivery } from './delivery/local-delivery.js';
+import { ClusterDelivery } from './delivery/cluster-delivery.js';
 import { errorBody, sendError } from './error-catalog.js';
 import { FORBIDDEN_KEY_ERROR, installJsonBodyParser } from './json-body.js';
 import { ERROR_RESPONSES } from './schemas/shared-schemas.js';
@@ -88,6 +89,9 @@ export interface ServerOptions {
   statsPushMs?: number;
 }
 
+/** Tasks in the snapshot a socket is greeted with (the rest: `GET /api/tasks`). */
+const SNAPSHOT_LIMIT = 200;
+
 /** How long sockets get to finish their closing handshake at shutdown before they are cut. */
 const CLOSE_HANDSHAKE_MS = 1000;
 
@@ -96,7 +100,7 @@ const CLOSE_HANDSHAKE_MS = 1000;
  * the desktop app, tests) choose where to listen. Closing the server closes every socket with
  * code 1001, but leaves the engine to its owner.
  */
-export function buildServer(engine: TaskEngine, options: ServerOptions = {}): FastifyInstance {
+export function buildServer(engine: TaskService, options: ServerOptions = {}): FastifyInstance {
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     ...fastifyHardening(limits), // request/headers timeouts, router errors in the catalog's shape
@@ -113,16 +117,16 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   const hub = new SocketHub({ ...DEFAULT_OUTBOX_LIMITS, maxPendingBytes: limits.maxOutboxBytes });
   const journal = new SessionJournal({ framesPerSession: options.replayFrames ?? 1000 });
   const logFeed = new TaskLogFeed(engine);
-  const ws = new WsEndpoint(engine, hub, journal, app.log, {
+  // A backend that numbers sessions' events itself (a cluster) is followed; else this server numbers them.
+  const delivery = engine.sessionLog ? new ClusterDelivery(engine.sessionLog, hub, SNAPSHOT_LIMIT, app.log) : new LocalDelivery(engine, hub, journal, SNAPSHOT_LIMIT);
+  const ws = new WsEndpoint(hub, delivery, app.log, {
     keepAliveMs: options.keepAliveMs ?? 30_000,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-    snapshotLimit: 200,
     onMessage: (socket, sessionId, message) => logFeed.handle(socket, sessionId, message),
   });
-  const unbridge = bridgeEngineToSockets(engine, hub, journal);
   const metrics = options.metrics ?? new TaskMetrics(engine);
   metrics.attachSockets(hub);
-  const ownerFeed = new OwnerFeed(engine, hub, 200);
+  const ownerFeed = new OwnerFeed(engine, hub, SNAPSHOT_LIMIT);
   // Owner-only news (schedules, queue control) goes to the sockets admitted as the owner.
   const owners = new OwnerSockets();
   const unbridgeSchedules = options.scheduler ? bridgeSchedulesToOwner(options.scheduler, engine, owners) : () => undefined;
@@ -208,7 +212,7 @@ export function buildServer(engine: TaskEngine, options: ServerOptions = {}): Fa
   );
 
   app.addHook('preClose', async () => {
-    unbridge();
+    delivery.close();
     metrics.close();
     ownerFeed.close();
     logFeed.close();

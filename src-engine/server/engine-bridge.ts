@@ -1,4 +1,4 @@
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import type { SessionJournal } from './session-journal.js';
 import type { SocketHub } from './socket-hub.js';
@@ -10,7 +10,7 @@ import { isoOf, toTaskDto } from './task-dto.js';
  * only. Every message is numbered and kept in the journal first (even with no socket open), so a
  * client that reconnects can be given what it missed. Returns the unsubscribe.
  */
-export function bridgeEngineToSockets(engine: TaskEngine, hub: SocketHub, journal: SessionJournal): () => void {
+export function bridgeEngineToSockets(engine: TaskService, hub: SocketHub, journal: SessionJournal): () => void {
   const publish = (sessionId: string, message: ServerMessage): void => hub.publish(sessionId, message, journal.record(sessionId, message));
   return engine.subscribe((event) => {
     if (event.type === 'taskLog') return; // only to sockets that asked (see logs/task-log-feed.ts)

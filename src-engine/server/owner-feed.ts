@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import { writeRawResponse } from './access/upgrade-guard.js';
 import { ERROR_CATALOG } from './error-catalog.js';
@@ -38,7 +38,7 @@ export class OwnerFeed implements SocketFeed {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly engine: TaskEngine,
+    private readonly engine: TaskService,
     private readonly hub: SocketHub,
     private readonly snapshotLimit: number,
   ) {

@@ -1,4 +1,4 @@
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { QueueStateDto } from '../protocol/schedules.js';
 
 /**
@@ -6,7 +6,7 @@ import type { QueueStateDto } from '../protocol/schedules.js';
  * tasks (every registered kind, and any paused kind not registered, e.g. a job removed from the
  * file). Scans the engine's tasks once: an owner's request, not a hot path.
  */
-export function queueState(engine: TaskEngine): QueueStateDto {
+export function queueState(engine: TaskService): QueueStateDto {
   const gate = engine.queueControl;
   const counts = new Map<string, { running: number; queued: number }>();
   for (const name of [...engine.kindNames(), ...gate.pausedKindNames]) counts.set(name, { running: 0, queued: 0 });

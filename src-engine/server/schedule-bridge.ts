@@ -1,4 +1,4 @@
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import type { OwnerSockets } from './owner-sockets.js';
 import { toScheduleDto } from './schedule-dto.js';
@@ -8,7 +8,7 @@ import { toScheduleDto } from './schedule-dto.js';
  * (created, edited, switched, and after every run with its new next run times), `scheduleDeleted
  * { id }`. Returns the unsubscribe.
  */
-export function bridgeSchedulesToOwner(scheduler: Scheduler, engine: TaskEngine, owners: OwnerSockets): () => void {
+export function bridgeSchedulesToOwner(scheduler: Scheduler, engine: TaskService, owners: OwnerSockets): () => void {
   return scheduler.subscribe((event) => {
     if (owners.size === 0) return;
     const timestamp = new Date().toISOString();

@@ -1,4 +1,4 @@
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import type { TaskRecord } from '../engine/task-record.js';
 import type { TaskState } from '../protocol/messages.js';
 import { isoOf, isoOrNull } from './task-dto.js';
@@ -37,7 +37,7 @@ export class TaskHistory {
   private readonly byTask = new Map<string, TaskHistoryEntry[]>();
   private readonly unsubscribe: () => void;
 
-  constructor(engine: TaskEngine, options: TaskHistoryOptions = {}) {
+  constructor(engine: TaskService, options: TaskHistoryOptions = {}) {
     this.perTask = options.perTask ?? 50;
     this.maxTasks = options.maxTasks ?? 10_000;
     this.unsubscribe = engine.subscribe((event) => {

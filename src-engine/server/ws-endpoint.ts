@@ -3,12 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { TaskEngine } from '../engine/task-engine.js';
 import { isUsableId } from './client-id.js';
-import type { SessionJournal } from './session-journal.js';
-import { sendFrame, sendMessage, type SocketHub } from './socket-hub.js';
-import { toTaskDto } from './task-dto.js';
+import { sendMessage, type SocketHub } from './socket-hub.js';
 import type { SocketFeed } from './owner-feed.js';
+import type { ResumeRequest, SessionDelivery } from './delivery/session-delivery.js';
 
 /** Options of the `/ws` endpoint. */
 export interface WsEndpointOptions {
@@ -16,8 +14,6 @@ export interface WsEndpointOptions {
   keepAliveMs: number;
   /** Largest accepted frame; a bigger one closes the socket with 1009. */
   maxMessageBytes: number;
-  /** Tasks sent in the snapshot that follows `connection`. */
-  snapshotLimit: number;
   /** Client messages other than `ping` (log subscriptions): answers whether it handled one. */
   onMessage?: (socket: WebSocket, sessionId: string, message: { type?: unknown }) => boolean;
 }
@@ -27,7 +23,7 @@ export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Server shutting down' } as 
 
 /**
  * The WebSocket side of the server: accepts upgrades on `/ws`, greets each socket with
- * `connection` and a snapshot of its session's tasks, answers pings, and drops dead peers.
+ * `connection` and a snapshot of its session's tasks (or what it missed, see {@link SessionDelivery}), answers pings, and drops dead peers.
  */
 export class WsEndpoint {
   private readonly wss: WebSocketServer;
@@ -35,9 +31,8 @@ export class WsEndpoint {
   private readonly keepAlive: NodeJS.Timeout;
 
   constructor(
-    private readonly engine: TaskEngine,
     private readonly hub: SocketHub,
-    private readonly journal: SessionJournal,
+    private readonly delivery: SessionDelivery,
     private readonly log: FastifyBaseLogger,
     private readonly options: WsEndpointOptions,
   ) {
@@ -71,36 +66,18 @@ export class WsEndpoint {
     for (const socket of [...this.hub.sockets()]) socket.terminate();
   }
 
-  private accept(socket: WebSocket, sessionId: string, resume: { epoch: string; lastSeq: number } | undefined, feed?: SocketFeed): void {
+  private accept(socket: WebSocket, sessionId: string, resume: ResumeRequest | undefined, feed?: SocketFeed): void {
     this.alive.add(socket);
     this.hub.add(feed ? feed.key : sessionId, socket);
     // After the hub's own close listener: when it runs, the hub knows whether this was the last one.
-    if (!feed) {
-      socket.once('close', () => {
-        if (!this.hub.has(sessionId)) this.journal.release(sessionId);
-      });
-    }
+    if (!feed) socket.once('close', () => this.delivery.detach(socket, sessionId, !this.hub.has(sessionId)));
     socket.on('pong', () => this.alive.add(socket));
     socket.on('message', (data, isBinary) => this.onMessage(socket, sessionId, data, isBinary));
     socket.on('error', (error) => this.log.debug({ err: error, sessionId }, 'websocket error'));
     this.log.debug({ sessionId, connections: this.hub.size }, 'websocket connected');
     // A feed (the owner's all-tasks view) greets its sockets itself, with no session journal.
     if (feed) return feed.greet(socket);
-    // Everything below runs in one synchronous block: no engine event can slip between the
-    // greeting, the replay or snapshot, and the live messages that follow.
-    const now = new Date().toISOString();
-    this.journal.watch(sessionId);
-    const epoch = this.journal.epochOf(sessionId);
-    const seq = this.journal.currentSeq(sessionId);
-    sendMessage(socket, { type: 'connection', data: { status: 'connected', socketId: sessionId, serverTime: now, epoch, seq }, timestamp: now });
-    const resumed = resume ? this.journal.resume(sessionId, resume.epoch, resume.lastSeq) : { ok: false as const };
-    if (resumed.ok) {
-      for (const entry of resumed.missed) sendFrame(socket, entry.frame);
-      sendMessage(socket, { type: 'resumed', data: { replayed: resumed.missed.length, seq, epoch }, timestamp: now });
-      return;
-    }
-    const { items, total, counts } = this.engine.list({ clientId: sessionId, limit: this.options.snapshotLimit });
-    sendMessage(socket, { type: 'snapshot', data: { tasks: items.map(toTaskDto), seq, epoch, total, counts }, timestamp: now });
+    this.delivery.attach(socket, sessionId, resume);
   }
 
   /** Pings are answered; anything else, including malformed JSON and binary frames, is ignored. */
@@ -136,7 +113,7 @@ export class WsEndpoint {
 }
 
 /** `?lastSeq=N&epoch=E` from a reconnecting client, if both are present and well-formed. */
-function resumeRequest(url: URL): { epoch: string; lastSeq: number } | undefined {
+function resumeRequest(url: URL): ResumeRequest | undefined {
   const epoch = url.searchParams.get('epoch');
   const lastSeq = url.searchParams.get('lastSeq');
   if (!epoch || epoch.length > 64 || !lastSeq || !/^\d{1,15}$/.test(lastSeq)) return undefined;

@@ -1,4 +1,4 @@
-import type { TaskEngine } from '../engine/task-engine.js';
+import type { TaskService } from '../engine/task-service.js';
 import { defineTaskKind, type TaskKind } from '../engine/task-kind.js';
 
 /** Polls until `condition` holds, failing after ~2 s with a clear message. */
@@ -27,7 +27,7 @@ export function gatedKind(name = 'gated', extra: Partial<TaskKind<Record<string,
 }
 
 /** Submits a task of `kind` for session `c` and answers its id; a refusal fails the test with its reason. */
-export async function submitted(engine: TaskEngine, kind: string, extra: { maxAttempts?: number; priority?: number } = {}): Promise<string> {
+export async function submitted(engine: TaskService, kind: string, extra: { maxAttempts?: number; priority?: number } = {}): Promise<string> {
   const outcome = await engine.submit({ name: 'job', clientId: 'c', kind, ...extra });
   if (!outcome.ok) throw new Error(outcome.message);
   return outcome.task.id;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import type { AccessControl } from './access-control.js';
 import { registerAccessRoutes } from './access-routes.js';
 import { installInputRules } from './input-rules.js';
@@ -11,7 +11,7 @@ import { UpgradeGuard } from './upgrade-guard.js';
 
 /** What {@link installAccess} wires together. */
 export interface AccessInstallation {
-  engine: TaskEngine;
+  engine: TaskService;
   access: AccessControl;
   limits: ServerLimits;
   /** Paths anyone who reaches the server may GET without credentials (Host and Origin still apply). */

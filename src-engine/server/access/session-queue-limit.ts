@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { ownerFromRequest } from '../client-id.js';
 import { sendError } from '../error-catalog.js';
 
@@ -14,7 +14,7 @@ const RETRY_AFTER_SECONDS = 5;
 export class SessionQueueCounter {
   private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly engine: TaskEngine) {}
+  constructor(private readonly engine: TaskService) {}
 
   /** Tasks the session has queued plus its submissions in flight. */
   count(session: string): number {
@@ -40,7 +40,7 @@ export class SessionQueueCounter {
  * a retry (`POST /api/tasks/:id/retry`) that would put more than `max` tasks of one session in
  * the queue. Runs as a preHandler: after the body is parsed and validated, before the route.
  */
-export function installSessionQueueLimit(app: FastifyInstance, engine: TaskEngine, max: number): SessionQueueCounter {
+export function installSessionQueueLimit(app: FastifyInstance, engine: TaskService, max: number): SessionQueueCounter {
   const counter = new SessionQueueCounter(engine);
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method !== 'POST') return done();
@@ -56,7 +56,7 @@ export function installSessionQueueLimit(app: FastifyInstance, engine: TaskEngin
 }
 
 /** The session a queueing request would add a task to, if it is one. */
-function sessionOf(request: FastifyRequest, engine: TaskEngine): string | undefined {
+function sessionOf(request: FastifyRequest, engine: TaskService): string | undefined {
   const route = request.routeOptions.url;
   if (route === '/api/task/start') {
     const body = request.body as { clientId?: unknown } | undefined;

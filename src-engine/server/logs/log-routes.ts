@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import type { TaskRecord } from '../../engine/task-record.js';
 import type { TaskLogLine, TaskLogPage } from '../../protocol/messages.js';
 import { MAX_CLIENT_ID_LENGTH, sessionFromRequest } from '../client-id.js';
@@ -41,7 +41,7 @@ type LogRequest = FastifyRequest<{ Params: { id: string }; Querystring: { client
  * as everywhere): `GET /api/tasks/:id/logs?after=N&limit=M` pages through the lines as JSON,
  * `GET /api/tasks/:id/logs.txt` downloads them all as text.
  */
-export function registerLogRoutes(app: FastifyInstance, engine: TaskEngine): void {
+export function registerLogRoutes(app: FastifyInstance, engine: TaskService): void {
   app.get('/api/tasks/:id/logs', { schema: { summary: "A page of a task's log (the task's own session)", tags: ['tasks'], params: idParams, querystring: logQuerySchema, response: pageResponses } }, (request: LogRequest, reply): TaskLogPage | FastifyReply => {
     const task = sessionTask(engine, request);
     if (!task) return notFound(reply, request.params.id);
@@ -60,7 +60,7 @@ export function registerLogRoutes(app: FastifyInstance, engine: TaskEngine): voi
 }
 
 /** The log as text, one page at a time: a 10 MB log is never one string. */
-async function* textLines(engine: TaskEngine, taskId: string): AsyncGenerator<string> {
+async function* textLines(engine: TaskService, taskId: string): AsyncGenerator<string> {
   let after = 0;
   for (;;) {
     const page = engine.logs.read(taskId, after, 1000);
@@ -77,7 +77,7 @@ export function formatLine(line: TaskLogLine): string {
   return `${line.time} ${source.padEnd(9)} ${line.text}\n`;
 }
 
-function sessionTask(engine: TaskEngine, request: LogRequest): Readonly<TaskRecord> | undefined {
+function sessionTask(engine: TaskService, request: LogRequest): Readonly<TaskRecord> | undefined {
   const task = engine.get(request.params.id);
   const clientId = sessionFromRequest(request.query.clientId, request.headers);
   return task && task.clientId === clientId ? task : undefined;

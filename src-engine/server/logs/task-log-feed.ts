@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { TASK_LOG_BACKLOG, type TaskLogData, type TaskLogLine, type TaskLogMessage, type TaskLogRefusedMessage } from '../../protocol/messages.js';
 import { sendFrame, sendMessage } from '../socket-hub.js';
 
@@ -36,7 +36,7 @@ export class TaskLogFeed {
   private readonly maxSubscriptions: number;
 
   constructor(
-    private readonly engine: TaskEngine,
+    private readonly engine: TaskService,
     options: TaskLogFeedOptions = {},
   ) {
     this.flushMs = options.flushMs ?? 100;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ControlResult } from '../../engine/engine-results.js';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { isOwner } from '../access/request-principal.js';
 import { CONTROL_REFUSAL_CODES, sendError, type ErrorCode } from '../error-catalog.js';
 import { ERROR_RESPONSES, objectOf } from '../schemas/shared-schemas.js';
@@ -59,7 +59,7 @@ const CHUNK = 100;
  * would give (a finished task cannot be cancelled: INVALID_STATE, and so on). Owner only:
  * everyone else gets 403 OWNER_ONLY, since it reaches every session.
  */
-export function registerBulkRoutes(app: FastifyInstance, engine: TaskEngine): void {
+export function registerBulkRoutes(app: FastifyInstance, engine: TaskService): void {
   app.post<{ Body: BulkRequest }>('/api/tasks/bulk', { schema: { summary: 'Cancel, retry or delete many tasks of any session (owner only)', tags: ['tasks'], body: bulkBodySchema, response: bulkResponses } }, async (request, reply) => {
     if (!isOwner(request)) return sendError(reply, 'OWNER_ONLY', 'Only the owner (on this machine, or with the API token) may act on many tasks at once');
     const { action, ids, filter } = request.body;
@@ -85,7 +85,7 @@ export function registerBulkRoutes(app: FastifyInstance, engine: TaskEngine): vo
   });
 }
 
-function actionOf(engine: TaskEngine, action: BulkAction): (id: string) => Promise<ControlResult> {
+function actionOf(engine: TaskService, action: BulkAction): (id: string) => Promise<ControlResult> {
   switch (action) {
     case 'cancel':
       return (id) => engine.cancel(id);

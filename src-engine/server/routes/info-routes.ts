@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import type { RouteCatalog } from '../route-catalog.js';
 import { objectOf } from '../schemas/shared-schemas.js';
 import type { SocketHub } from '../socket-hub.js';
@@ -9,7 +9,7 @@ export const SERVICE_NAME = 'Background Task Monitor';
 
 /** What the info routes need to know. */
 export interface InfoRouteContext {
-  engine: TaskEngine;
+  engine: TaskService;
   hub: SocketHub;
   version: string;
   /** When the UI is mounted, browsers asking `GET /` for HTML get the page instead of JSON. */

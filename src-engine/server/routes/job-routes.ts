@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { mayStart, type Audience } from '../../jobs/job-access.js';
 import type { JobCatalog } from '../../jobs/jobs-catalog.js';
 import type { JobDefinition } from '../../jobs/job-definition.js';
@@ -57,7 +57,7 @@ export function audienceOf(request: FastifyRequest): Audience {
  * their parameters. Command, working folder and environment are shown to the owner only. The
  * jobs file is never writable over HTTP: there is no route that changes it.
  */
-export function registerJobRoutes(app: FastifyInstance, engine: TaskEngine, jobs: JobCatalog | undefined): void {
+export function registerJobRoutes(app: FastifyInstance, engine: TaskService, jobs: JobCatalog | undefined): void {
   app.get('/api/jobs', { schema: jobListSchema }, (request): JobListResponse => {
     const owner = isOwner(request);
     const audience = audienceOf(request);
@@ -100,7 +100,7 @@ export type StartTarget = { ok: true; kind: string | undefined; isJob: boolean }
  * kinds ever run (the engine refuses others); a job the caller's audience is not allowed is
  * reported exactly like one that does not exist.
  */
-export function startTarget(engine: TaskEngine, request: FastifyRequest, body: StartTaskRequest): StartTarget {
+export function startTarget(engine: TaskService, request: FastifyRequest, body: StartTaskRequest): StartTarget {
   const audience = audienceOf(request);
   if (body.job !== undefined) {
     if (body.kind !== undefined && body.kind !== body.job) return { ok: false, code: 'VALIDATION_FAILED', message: 'Give job or kind, not both' };

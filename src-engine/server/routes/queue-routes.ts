@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { isOwner } from '../access/request-principal.js';
 import { sendError } from '../error-catalog.js';
 import { queueState } from '../queue-dto.js';
@@ -33,7 +33,7 @@ type KindRequest = FastifyRequest<{ Params: { kind: string } }>;
  * `POST /api/queue/kinds/:kind/pause|resume`. Each answers the queue's state afterwards.
  * Pausing holds queued tasks (running ones finish) and is stored, so it survives a restart.
  */
-export function registerQueueRoutes(app: FastifyInstance, engine: TaskEngine): void {
+export function registerQueueRoutes(app: FastifyInstance, engine: TaskService): void {
   const gate = engine.queueControl;
   app.register(async (scope) => {
     scope.addHook('preHandler', async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import type { ScheduleInput } from '../../protocol/schedules.js';
 import { checkCron, MAX_CRON_LENGTH, nextRuns } from '../../schedules/cron-rule.js';
 import type { Scheduler, ScheduleResult } from '../../schedules/scheduler.js';
@@ -52,7 +52,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
  * `GET/POST /api/schedules`, `GET/PATCH/DELETE /api/schedules/:id`, `POST /api/schedules/:id/run`,
  * and `GET /api/schedules/preview?cron=&timezone=&count=` for a form's live check.
  */
-export function registerScheduleRoutes(app: FastifyInstance, scheduler: Scheduler, engine: TaskEngine): void {
+export function registerScheduleRoutes(app: FastifyInstance, scheduler: Scheduler, engine: TaskService): void {
   const dto = (schedule: Parameters<typeof toScheduleDto>[0]) => toScheduleDto(schedule, (id) => engine.get(id));
   const answer = (reply: FastifyReply, result: ScheduleResult) => (result.ok ? dto(result.value) : sendError(reply, SCHEDULE_REFUSAL_CODES[result.reason], result.message));
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import { isOwner } from '../access/request-principal.js';
 import { sessionFromRequest } from '../client-id.js';
 import { sendError } from '../error-catalog.js';
@@ -52,7 +52,7 @@ const schema = {
  * same access rule as the task itself: the task's own session, or the owner (any task); everyone
  * else hears 404, as for a task that does not exist.
  */
-export function registerTaskDetailRoutes(app: FastifyInstance, engine: TaskEngine, history: TaskHistory): void {
+export function registerTaskDetailRoutes(app: FastifyInstance, engine: TaskService, history: TaskHistory): void {
   app.get<{ Params: { id: string }; Querystring: { clientId?: string } }>('/api/tasks/:id/history', { schema }, (request, reply) => {
     const task = engine.get(request.params.id);
     const session = sessionFromRequest(request.query.clientId, request.headers);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../engine/engine-results.js';
 import { MAX_ATTEMPTS_LIMIT } from '../../engine/retry-policy.js';
-import type { TaskEngine } from '../../engine/task-engine.js';
+import type { TaskService } from '../../engine/task-service.js';
 import type { StartTaskRequest, StartTaskResponse, TaskState } from '../../protocol/messages.js';
 import { DEMO_DURATION } from '../../protocol/messages.js';
 import { MAX_CLIENT_ID_LENGTH, ownerFromRequest, sessionFromRequest } from '../client-id.js';
@@ -107,7 +107,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { clientI
  * for the caller's session (`clientId` in query or body, else the X-Socket-Id, X-Session-Id or
  * X-Client-Id header); another session's task is reported as missing, never as forbidden.
  */
-export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): void {
+export function registerTaskRoutes(app: FastifyInstance, engine: TaskService): void {
   app.post<{ Body: StartTaskRequest }>('/api/task/start', { schema: { summary: 'Queue a task (the original endpoint)', tags: ['tasks'], body: startBodySchema, response: startResponses } }, async (request, reply) => {
     const body = request.body;
     if (typeof body.name !== 'string' || body.name.trim() === '') {
@@ -183,7 +183,7 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskEngine): vo
 }
 
 /** The task named in the path if it belongs to the caller's session. */
-function ownTask(engine: TaskEngine, request: IdRequest) {
+function ownTask(engine: TaskService, request: IdRequest) {
   const task = engine.get(request.params.id);
   const explicit = typeof request.body?.clientId === 'string' ? request.body.clientId : request.query.clientId;
   const clientId = sessionFromRequest(explicit, request.headers);

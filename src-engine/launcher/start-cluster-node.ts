@@ -1,0 +1,146 @@
+import { ClusterEngine } from '../backends/redis/cluster-engine.js';
+import { ClusterStore } from '../backends/redis/cluster-store.js';
+import { ClusterWorker } from '../backends/redis/cluster-worker.js';
+import { TaskMetrics } from '../metrics/task-metrics.js';
+import { MemoryRollupStore } from '../metrics/rollup-store.js';
+import { StatsRollups } from '../metrics/stats-rollups.js';
+import { buildServer, type NodeHandler } from '../server/build-server.js';
+import { createAccessControl } from '../server/access/access-control.js';
+import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
+import type { JobsReport } from '../jobs/jobs-catalog.js';
+import { LaunchError, explainListenError } from './launch-error.js';
+import { loadUiHandler } from './ui-handler.js';
+import { packageVersion } from './version.js';
+import { openJobs, relisten, type RunningTaskMonitor, type TaskMonitorOptions } from './start-task-monitor.js';
+
+/**
+ * A node of a cluster (`--headless --redis URL`): the same server, UI and sockets as a single
+ * node, in front of the cluster engine (tasks, numbering and history in Redis) and, unless
+ * `noWorkers`, a BullMQ worker that runs tasks for the whole cluster.
+ */
+export async function startClusterNode(options: TaskMonitorOptions, redisUrl: string): Promise<RunningTaskMonitor> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 5000;
+  const store = new ClusterStore({ url: redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}), ...(options.replayFrames ? { journalLength: options.replayFrames } : {}) });
+  try {
+    await waitForRedis(store, redisUrl);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const engine = new ClusterEngine({ store, capacity: options.queueCapacity ?? 1000 });
+  let jobsLogger: (report: JobsReport) => void = () => undefined;
+  const jobs = await openJobs(engine, options, (report) => jobsLogger(report));
+  let errorLogger: (error: unknown) => void = () => undefined;
+  const worker = options.noWorkers
+    ? undefined
+    : new ClusterWorker({
+        store,
+        kindOf: (name) => engine.kindNamed(name),
+        concurrency: options.concurrency ?? 8,
+        ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs, stalledIntervalMs: Math.max(100, Math.floor(options.lockDurationMs / 2)) } : {}),
+        onError: (error) => errorLogger(error),
+      });
+  const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
+  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
+  const access = createAccessControl({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    inMemory: options.inMemory ?? false,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    allowHosts: options.allowHosts ?? [],
+    allowOrigins: options.allowOrigins ?? [],
+    listenHost: host,
+    limits: resolveLimits(limits),
+  });
+  const metrics = new TaskMetrics(engine);
+  const stats = new StatsRollups(engine, new MemoryRollupStore());
+  const app = buildServer(engine, {
+    access,
+    metrics,
+    stats,
+    metricsPublic: options.metricsPublic ?? false,
+    limits,
+    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
+    logLevel: options.logLevel ?? 'info',
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+    allowOrigins: options.allowOrigins ?? [],
+    version: options.version ?? packageVersion(),
+    ...(ui ? { ui } : {}),
+    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
+    ...(jobs ? { jobs } : {}),
+  });
+  jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
+  errorLogger = (error) => app.log.warn({ err: error }, 'cluster worker: Redis write failed, retrying');
+  try {
+    await engine.start();
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    await engine.stop();
+    await jobs?.close();
+    stats.close();
+    await store.close();
+    throw explainListenError(error, host, port);
+  }
+  await worker?.start();
+  jobs?.watch();
+  app.log.info({ redis: redactedUrl(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  let closing: Promise<void> | undefined;
+  let currentHost = host;
+  return {
+    get url() {
+      return `http://${currentHost.includes(':') ? `[${currentHost}]` : currentHost}:${boundPort}`;
+    },
+    get host() {
+      return currentHost;
+    },
+    port: boundPort,
+    engine,
+    scheduler: undefined,
+    app,
+    servesUi: ui !== undefined,
+    access,
+    jobs,
+    rebind: async (nextHost) => {
+      if (nextHost === currentHost) return;
+      await relisten(app, currentHost, nextHost, boundPort);
+      currentHost = nextHost;
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await jobs?.close();
+        await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
+        await app.close();
+        await engine.stop();
+        stats.close();
+        await store.close();
+      })()),
+  };
+}
+
+/** Fails the start with a clear message when Redis cannot be reached (rather than waiting forever). */
+async function waitForRedis(store: ClusterStore, url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await Promise.race([store.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new LaunchError('ERR_REDIS_UNREACHABLE', `Cannot reach Redis at ${redactedUrl(url)}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** The URL without its password, for logs. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://(invalid)';
+  }
+}
