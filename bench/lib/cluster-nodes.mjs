@@ -98,15 +98,32 @@ export async function startApiNode(args, timeoutMs = 30_000) {
 }
 
 /**
- * Starts a worker (`worker --redis URL --concurrency N --jobs FILE`). It prints nothing the bench
- * relies on: it counts as started once it has stayed up for `settleMs`; the section then waits
- * until each worker has run tasks (see the noop job's result). Rejects with
+ * Starts a worker (`worker --redis URL --concurrency N --jobs FILE --grace-ms 0`) and resolves
+ * `{ pid, stop() }` once it says it started ("task-monitor worker: started"). Rejects with
  * {@link ClusterUnavailableError} when the launcher refuses the command.
  */
-export async function startWorker({ redisUrl, concurrency, jobsFile }, settleMs = 500) {
-  const args = ['worker', '--redis', redisUrl, '--concurrency', String(concurrency), '--jobs', jobsFile];
+export async function startWorker({ redisUrl, concurrency, jobsFile }, timeoutMs = 30_000) {
+  const args = ['worker', '--redis', redisUrl, '--concurrency', String(concurrency), '--jobs', jobsFile, '--grace-ms', '0'];
   const worker = launch(args);
-  const early = await Promise.race([worker.exited, new Promise((resolve) => setTimeout(() => resolve(undefined), settleMs))]);
-  if (early) throw refusal(early, worker.state.output, args);
-  return { pid: worker.proc.pid, stop: worker.stop, output: () => worker.state.output };
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not start within ${timeoutMs} ms: ${worker.state.output}`)), timeoutMs);
+      const onData = () => {
+        if (/worker: started/.test(worker.state.output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      worker.proc.stdout.on('data', onData);
+      worker.proc.stderr.on('data', onData);
+      worker.exited.then((result) => {
+        clearTimeout(timer);
+        reject(refusal(result, worker.state.output, args));
+      });
+    });
+    return { pid: worker.proc.pid, stop: worker.stop };
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
 }
