@@ -9,6 +9,10 @@ import { createAccessControl } from '../server/access/access-control.js';
 import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
 import type { JobsReport } from '../jobs/jobs-catalog.js';
 import { LaunchError, explainListenError } from './launch-error.js';
+import { BullScheduleTimer } from '../backends/redis/bull-schedule-timer.js';
+import { RedisScheduleStore } from '../backends/redis/redis-schedule-store.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { syncJobSchedules } from '../schedules/job-file-schedules.js';
 import { loadUiHandler } from './ui-handler.js';
 import { packageVersion } from './version.js';
 import { openJobs, relisten, type RunningTaskMonitor, type TaskMonitorOptions } from './start-task-monitor.js';
@@ -41,6 +45,12 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
         ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs, stalledIntervalMs: Math.max(100, Math.floor(options.lockDurationMs / 2)) } : {}),
         onError: (error) => errorLogger(error),
       });
+  // Schedules live in Redis; BullMQ's job schedulers fire each due time once, on one node.
+  const scheduleStore = new RedisScheduleStore(store);
+  await scheduleStore.load();
+  const timer = new BullScheduleTimer(store, (error) => errorLogger(error));
+  const scheduler = new Scheduler({ engine, store: scheduleStore, timer: () => timer });
+  await scheduleStore.listen((id, record) => scheduler.applyRemote(id, record));
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
   const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
   const access = createAccessControl({
@@ -68,8 +78,17 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
     ...(ui ? { ui } : {}),
     ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
     ...(jobs ? { jobs } : {}),
+    scheduler,
   });
-  jobsLogger = (report) => (report.ok ? app.log.info({ jobsFile: jobs?.file }, report.message) : app.log.error({ jobsFile: jobs?.file }, report.message));
+  const syncSchedules = (): void => {
+    if (!jobs) return;
+    for (const problem of syncJobSchedules(scheduler, jobs.jobs)) app.log.error({ jobsFile: jobs.file, job: problem.job }, `schedule of job '${problem.job}' not used: ${problem.message}`);
+  };
+  jobsLogger = (report) => {
+    if (report.ok) app.log.info({ jobsFile: jobs?.file }, report.message);
+    else app.log.error({ jobsFile: jobs?.file }, report.message);
+    if (report.ok) syncSchedules();
+  };
   errorLogger = (error) => app.log.warn({ err: error }, 'cluster worker: Redis write failed, retrying');
   try {
     await engine.start();
@@ -78,11 +97,19 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
     await app.close();
     await engine.stop();
     await jobs?.close();
+    await timer.close();
+    await scheduleStore.close();
     stats.close();
     await store.close();
     throw explainListenError(error, host, port);
   }
   await worker?.start();
+  scheduler.start();
+  timer.startFiring(async (id) => {
+    if (!scheduler.get(id)) scheduler.applyRemote(id, await scheduleStore.refresh(id)); // created elsewhere a moment ago
+    await scheduler.fireDue(id);
+  });
+  syncSchedules();
   jobs?.watch();
   app.log.info({ redis: redactedUrl(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
   const address = app.server.address();
@@ -98,7 +125,7 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
     },
     port: boundPort,
     engine,
-    scheduler: undefined,
+    scheduler,
     app,
     servesUi: ui !== undefined,
     access,
@@ -111,6 +138,9 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
     close: () =>
       (closing ??= (async () => {
         await jobs?.close();
+        scheduler.stop();
+        await timer.close();
+        await scheduleStore.close();
         await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
         await app.close();
         await engine.stop();

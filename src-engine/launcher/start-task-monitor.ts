@@ -89,8 +89,8 @@ export interface RunningTaskMonitor {
   readonly host: string;
   readonly port: number;
   readonly engine: TaskService;
-  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. Absent in distributed mode. */
-  readonly scheduler: Scheduler | undefined;
+  /** Recurring schedules (docs/schedules.md); `syncFromFile` takes the jobs file's declarations. */
+  readonly scheduler: Scheduler;
   readonly app: FastifyInstance;
   /** True when the UI is served; false when only the API is (UI not built). */
   readonly servesUi: boolean;

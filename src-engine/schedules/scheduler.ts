@@ -10,6 +10,7 @@ import type { MisfirePolicy, OverlapPolicy, ScheduleInput } from '../protocol/sc
 import { checkCron, nextRun } from './cron-rule.js';
 import type { ScheduleRecord, ScheduleStore } from './schedule-record.js';
 import { MemoryScheduleStore } from './schedule-record.js';
+import type { ScheduleTimer } from './schedule-timer.js';
 
 /** What the scheduler needs of the engine. */
 export interface SchedulerEngine {
@@ -63,6 +64,11 @@ export interface SchedulerOptions {
   misfireGraceMs?: number;
   /** Zone of schedules that name none. Default UTC. */
   defaultTimezone?: string;
+  /**
+   * What fires due schedules (it calls back with the schedule); default one timer in this
+   * process. A cluster passes BullMQ's job schedulers and calls {@link Scheduler.fireDue}.
+   */
+  timer?: (fire: (schedule: ScheduleRecord) => void) => ScheduleTimer;
 }
 
 const ACTIVE: ReadonlySet<TaskState> = new Set(['scheduled', 'queued', 'running']);
@@ -82,7 +88,7 @@ export class Scheduler {
   private readonly graceMs: number;
   private readonly defaultTimezone: string;
   private readonly schedules = new Map<string, ScheduleRecord>();
-  private readonly due: DueTimer<ScheduleRecord>;
+  private readonly due: ScheduleTimer;
   private listeners: readonly ((event: ScheduleEvent) => void)[] = [];
   private unsubscribe: (() => void) | undefined;
   private started = false;
@@ -93,7 +99,8 @@ export class Scheduler {
     this.clock = options.clock ?? systemClock;
     this.graceMs = options.misfireGraceMs ?? DEFAULT_MISFIRE_GRACE_MS;
     this.defaultTimezone = options.defaultTimezone ?? 'UTC';
-    this.due = new DueTimer(this.clock, (schedule) => void this.fire(schedule));
+    const fire = (schedule: ScheduleRecord): void => void this.fire(schedule);
+    this.due = options.timer ? options.timer(fire) : new DueTimer(this.clock, fire);
   }
 
   /**
@@ -127,6 +134,27 @@ export class Scheduler {
     return () => {
       this.listeners = this.listeners.filter((other) => other !== listener);
     };
+  }
+
+  /** A schedule came due on this node (a cluster's job scheduler fired it here, and only here). */
+  async fireDue(id: string): Promise<void> {
+    const schedule = this.schedules.get(id);
+    if (schedule) await this.fire(schedule);
+  }
+
+  /**
+   * Another node changed a schedule (`undefined`: deleted it): take its version and tell this
+   * node's listeners. Nothing is stored or armed again here; the node that made the change did.
+   */
+  applyRemote(id: string, record: ScheduleRecord | undefined): void {
+    if (!record) {
+      if (this.schedules.delete(id)) this.emit({ type: 'scheduleDeleted', id });
+      return;
+    }
+    const current = this.schedules.get(id);
+    if (current) Object.assign(current, record);
+    else this.schedules.set(id, record);
+    this.emit({ type: 'scheduleUpdated', schedule: this.schedules.get(id)! });
   }
 
   /** Every schedule, oldest first. */

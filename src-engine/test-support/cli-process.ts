@@ -45,9 +45,9 @@ export function killAll(): void {
   running.clear();
 }
 
-/** Polls the output until it matches, for up to 10 s. */
+/** Polls the output until it matches, for up to 30 s (a loaded CI machine starts Node slowly). */
 export async function waitForOutput(output: () => string, pattern: RegExp): Promise<RegExpMatchArray> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     const match = output().match(pattern);
     if (match) return match;
     await new Promise((resolve) => setTimeout(resolve, 50));

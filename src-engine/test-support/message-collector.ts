@@ -32,6 +32,25 @@ export class MessageCollector {
     return collector;
   }
 
+  /** Reopens a session's socket with the last number seen (`?epoch=E&lastSeq=N`), as a reconnecting client does. */
+  static async resume(baseUrl: string, sessionId: string, resume: { epoch: string; lastSeq: number }): Promise<MessageCollector> {
+    const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'));
+    url.searchParams.set('sessionId', sessionId);
+    url.searchParams.set('epoch', resume.epoch);
+    url.searchParams.set('lastSeq', String(resume.lastSeq));
+    const collector = new MessageCollector(url.href);
+    await new Promise<void>((resolve, reject) => {
+      collector.socket.once('open', () => resolve());
+      collector.socket.once('error', reject);
+    });
+    return collector;
+  }
+
+  /** Sequence numbers of the numbered messages, in arrival order. */
+  get seqs(): number[] {
+    return this.messages.flatMap((message) => (message.seq === undefined ? [] : [message.seq]));
+  }
+
   /** Messages of one type, in arrival order. */
   ofType<T extends ServerMessage['type']>(type: T): Extract<ServerMessage, { type: T }>[] {
     return this.messages.filter((message): message is Extract<ServerMessage, { type: T }> => message.type === type);

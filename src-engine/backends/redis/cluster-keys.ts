@@ -48,6 +48,14 @@ export class ClusterKeys {
   log(taskId: string): string {
     return `${this.prefix}:log:${taskId}`;
   }
+  /** HASH schedule id → the schedule (JSON). */
+  get schedules(): string {
+    return `${this.prefix}:schedules`;
+  }
+  /** Pub/sub channel: a schedule changed (`{ id, from }`). */
+  get schedulesChannel(): string {
+    return `${this.prefix}:schedules-changed`;
+  }
   /** BullMQ's own prefix for the queue. */
   get bullPrefix(): string {
     return `${this.prefix}:bull`;
@@ -56,3 +64,6 @@ export class ClusterKeys {
 
 /** The BullMQ queue every node adds to and every worker takes from. */
 export const QUEUE_NAME = 'tasks';
+
+/** The BullMQ queue the job schedulers put schedule fires on (one job per due time, cluster-wide). */
+export const SCHEDULE_FIRES_QUEUE = 'schedule-fires';

@@ -19,7 +19,8 @@ export class OrderedWrites {
     this.queuedTicks++;
     this.tail = this.tail.then(async () => {
       this.queuedTicks--;
-      const latest = this.pendingTick ?? write;
+      // The last queued tick writes the newest one reported meanwhile, if any.
+      const latest = this.queuedTicks === 0 && this.pendingTick ? this.pendingTick : write;
       if (this.queuedTicks === 0) this.pendingTick = undefined;
       await latest().catch(() => undefined); // a lost tick is superseded by the next change
     });
