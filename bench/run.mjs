@@ -5,13 +5,16 @@
 //   npm run bench -- --quick           smaller counts, shorter loads (about 3 minutes)
 //   npm run bench -- --only=fanout,http
 //
+// bullmq and cluster start a private redis-server (127.0.0.1, a temp folder); without one
+// installed they print a skipped row. cluster also needs the launcher's cluster mode (--redis).
+//
 // Results also go to .tmp/bench/latest.json (and a dated copy).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchPath, formatNumber } from './lib/common.mjs';
 
-const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint'];
+const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'bullmq', 'cluster'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

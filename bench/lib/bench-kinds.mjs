@@ -70,3 +70,27 @@ export class AckGate {
     this.#waiters = [];
   }
 }
+
+/**
+ * Like {@link fanoutKind}, for several tasks reporting at once: each reports `ticks` progress
+ * ticks, one per turn of the event loop, while the ticks reported by all of them together stay at
+ * most `window` ahead of the frames the client acknowledged (`gate`, in frames received). Make one
+ * per run: the count of ticks reported is the kind's own.
+ */
+export function sharedWindowKind(gate) {
+  let reported = 0;
+  return {
+    name: 'bench-shared-window',
+    parse: passThrough,
+    async run({ parameters, report }) {
+      const { ticks, window } = parameters;
+      for (let tick = 1; tick <= ticks; tick++) {
+        report((tick / ticks) * 99, `Processing step ${tick}/${ticks}`);
+        reported++;
+        if (reported - gate.acked >= window) await gate.until(reported - window + 1);
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      return 'done';
+    },
+  };
+}

@@ -157,3 +157,26 @@ export async function rssOf(pid) {
   const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
   return match ? Number(match[1]) * 1024 : NaN;
 }
+
+let clockTicks;
+
+/**
+ * CPU time (user + system, all its threads) the processes `pids` have used so far, in seconds,
+ * from /proc (Linux). Work per CPU-second does not depend on how many processes a side uses or on
+ * how the machine's other load shares the cores out, which jobs/s on a busy machine does.
+ */
+export async function cpuSecondsOf(pids) {
+  const { readFile } = await import('node:fs/promises');
+  if (clockTicks === undefined) {
+    const { execFileSync } = await import('node:child_process');
+    clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  }
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clockTicks;
+}
