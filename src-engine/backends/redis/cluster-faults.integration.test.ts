@@ -167,3 +167,41 @@ describe('jobs and logs in distributed mode', { timeout: 60_000 }, () => {
     expect(lines.filter((text) => text.startsWith('line '))).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
   });
 });
+
+describe('workers that stop', { timeout: 90_000 }, () => {
+  it('a worker stopped gracefully hands its unfinished task back to the queue, and another worker runs it to the end', async () => {
+    cluster = await startCluster({ nodes: 1, workers: 0 });
+    const [a] = cluster.nodes as [typeof cluster.nodes[0]];
+    const leaving = await cluster.addWorker(['--grace-ms', '300']);
+    const client = await watch(a.url, 'graceful');
+    const id = await submit(a.url, { name: 'Handed over', duration: 8000, clientId: 'graceful' });
+    await client.waitFor((m) => m.type === 'taskProgress' && m.data.id === id && m.data.progress >= 10, 'running on the leaving worker');
+    expect(await leaving.stop()).toBe(0);
+    const handedBack = await client.waitFor((m) => m.type === 'taskProgress' && m.data.id === id && m.data.state === 'queued', 'back in the queue');
+    expect(handedBack.type === 'taskProgress' && handedBack.data.status).toBe('Queued (its worker stopped; runs again on another worker)');
+    await cluster.addWorker();
+    const final = await client.waitForFinal(id, 30_000);
+    expect(final.data).toMatchObject({ state: 'completed', attempt: 1 }); // a clean stop costs no attempt
+    expectConsecutive(client.seqs, 0);
+  });
+
+  it('a job that must not run twice (onInterrupted: fail) fails when its worker is lost, instead of running again', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const slow = fileURLToPath(new URL('../../jobs/test-support/slow.mjs', import.meta.url));
+    const jobsFile = join(mkdtempSync(join(tmpdir(), 'task-monitor-cluster-once-')), 'jobs.json');
+    writeFileSync(jobsFile, JSON.stringify({ jobs: { once: { command: [process.execPath, slow, '400'], onInterrupted: 'fail' } } }));
+    cluster = await startCluster({ nodes: 0, workers: 0 });
+    const a = await cluster.addNode({ jobs: jobsFile });
+    const first = await cluster.addWorker(['--jobs', jobsFile]);
+    const client = await watch(a.url, 'once');
+    const id = await submit(a.url, { name: 'Only once', kind: 'once', clientId: 'once' });
+    await client.waitFor((m) => m.type === 'taskProgress' && m.data.id === id && m.data.state === 'running', 'running');
+    await cluster.addWorker(['--jobs', jobsFile]);
+    await first.kill();
+    const final = await client.waitForFinal(id, 40_000);
+    expect(final.data).toMatchObject({ state: 'failed', attempt: 1, error: 'Interrupted: the worker running it stopped or lost its connection' });
+  });
+});
