@@ -177,7 +177,8 @@ export class TaskEngine {
    */
   start(): void {
     if (this.workers.length > 0 || this.stopping) return;
-    for (const task of this.store.loadAll()) this.recover(task);
+    // Only the history that is kept: older finished rows are never read (the store prunes them).
+    for (const task of this.store.loadAll({ finishedLimit: this.historyLimit })) this.recover(task);
     this.forgetOldest();
     for (let i = 0; i < this.concurrency; i++) this.workers.push(this.workLoop());
   }

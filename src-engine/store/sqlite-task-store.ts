@@ -7,7 +7,8 @@ import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lo
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { assertDatabaseFile, checkIntegrity, damaged, openFailure } from './store-check.js';
 import { describeStoreError, StoreError } from './store-error.js';
-import type { TaskStore } from './task-store.js';
+import { findHistoryCutoff, FINAL_STATES_SQL, HistoryPruner, type HistoryCutoff } from './history-prune.js';
+import type { LoadOptions, TaskStore } from './task-store.js';
 import { WriteHealth } from './write-health.js';
 
 export { StoreError } from './store-error.js';
@@ -149,6 +150,18 @@ class ChunkedStatement {
  * An `UPDATE` that finds fewer rows than it was given (a row gone behind our back) writes that
  * chunk again as full upserts, so no save is lost to a stale `stored`.
  */
+/** Options of {@link SqliteTaskStore.open}. */
+export interface SqliteTaskStoreOptions {
+  /**
+   * Finished tasks the first {@link SqliteTaskStore.loadAll} will ask for (the engine's history
+   * limit), so that open reads only those. Default 10,000, the engine's default.
+   */
+  finishedLimit?: number;
+}
+
+/** The engine's default history limit: what open reads ahead of the first loadAll. */
+const DEFAULT_FINISHED_LIMIT = 10_000;
+
 /** A writer that joins {@link SqliteTaskStore}'s batches (see `attach`). */
 export interface BatchCompanion {
   /** Writes what it staged; runs inside the batch's transaction (a throw rolls the batch back). */
@@ -175,8 +188,10 @@ export class SqliteTaskStore implements TaskStore {
   /** Writers of other tables that join each batch's transaction (task logs). */
   private readonly companions: BatchCompanion[] = [];
   private closed = false;
-  /** Rows loaded at open (before the server listens), handed to the first {@link loadAll}. */
-  private preloaded: TaskRecord[] | undefined;
+  /** Rows loaded at open (before the server listens), handed to the first {@link loadAll} with the same limit. */
+  private preloaded: { limit: number | undefined; tasks: TaskRecord[]; cutoff: HistoryCutoff | undefined } | undefined;
+  /** Deletes the history a limited load left out (see {@link loadAll}). */
+  private pruner: HistoryPruner | undefined;
   /** Whether writes succeed, and the backoff while they do not (see docs/durability.md). */
   readonly health = new WriteHealth();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -237,7 +252,7 @@ export class SqliteTaskStore implements TaskStore {
    * ERR_STORE_LOCKED. A damaged file is refused untouched with ERR_STORE_DAMAGED, a folder in its
    * place with ERR_STORE_OPEN, each with a message saying what to do.
    */
-  static open(path: string): SqliteTaskStore {
+  static open(path: string, options: SqliteTaskStoreOptions = {}): SqliteTaskStore {
     let db: Database.Database | undefined;
     let lock: DataDirLock | undefined;
     try {
@@ -251,7 +266,8 @@ export class SqliteTaskStore implements TaskStore {
       db.exec(PRAGMAS);
       migrate(db, path);
       const store = new SqliteTaskStore(db, path, lock);
-      store.preloaded = store.readAll();
+      const limit = options.finishedLimit === undefined ? DEFAULT_FINISHED_LIMIT : options.finishedLimit;
+      store.preloaded = { limit, ...store.readAll(limit) };
       return store;
     } catch (error) {
       db?.close();
@@ -282,10 +298,31 @@ export class SqliteTaskStore implements TaskStore {
     return this.db;
   }
 
-  loadAll(): TaskRecord[] {
+  /**
+   * The stored tasks, in the order they were created. With `finishedLimit` (the engine's history
+   * limit), only the newest that many finished tasks and every unfinished one: older finished rows
+   * are history the engine would forget at once, so they are not read (start time and memory do
+   * not grow with them) and are deleted in the background, a chunk at a time, with their logs.
+   */
+  loadAll(options: LoadOptions = {}): TaskRecord[] {
+    const limit = options.finishedLimit;
     const preloaded = this.preloaded;
     this.preloaded = undefined;
-    return preloaded ?? this.readAll();
+    const { tasks, cutoff } = preloaded && preloaded.limit === limit ? preloaded : this.readAll(limit);
+    if (cutoff && !this.closed) {
+      this.pruner?.stop();
+      this.pruner = new HistoryPruner(this.db, cutoff, (id) => this.stored.has(id) || this.staged.has(id), () => this.onPruned?.());
+      this.pruner.start();
+    }
+    return tasks;
+  }
+
+  /** Called once the history a limited load left out is deleted (tests). */
+  onPruned: (() => void) | undefined;
+
+  /** The pruner of the history a limited {@link loadAll} left out, while it has one (tests). */
+  get historyPruner(): HistoryPruner | undefined {
+    return this.pruner;
   }
 
   /** Why writes fail right now (e.g. `disk full (SQLITE_FULL)`), undefined while they succeed. */
@@ -342,6 +379,7 @@ export class SqliteTaskStore implements TaskStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.stopRetrying();
+    this.pruner?.stop();
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
     try {
@@ -353,17 +391,24 @@ export class SqliteTaskStore implements TaskStore {
     this.lock?.release();
   }
 
-  private readAll(): TaskRecord[] {
+  /** Every row, or (with `limit`) the unfinished ones and the newest `limit` finished ones. */
+  private readAll(limit?: number): { tasks: TaskRecord[]; cutoff: HistoryCutoff | undefined } {
     let rows: Row[];
     let tasks: TaskRecord[];
+    let cutoff: HistoryCutoff | undefined;
     try {
-      rows = this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[];
+      cutoff = limit === undefined ? undefined : findHistoryCutoff(this.db, limit);
+      rows = cutoff
+        ? (this.db
+            .prepare(`SELECT * FROM tasks WHERE state NOT IN ${FINAL_STATES_SQL} OR created_at > ? OR (created_at = ? AND rowid >= ?) ORDER BY created_at, rowid`)
+            .all(cutoff.createdAt, cutoff.createdAt, cutoff.rowid) as Row[])
+        : (this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[]);
       tasks = rows.map(fromRow);
     } catch (error) {
       throw damaged(this.path, `its tasks cannot be read (${describeStoreError(error)})`, error);
     }
     for (const row of rows) this.stored.add(row.id);
-    return tasks;
+    return { tasks, cutoff };
   }
 
   private openBatch(): Pending & { fresh?: Pending } {
