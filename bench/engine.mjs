@@ -106,7 +106,7 @@ if (openStore) {
     baseline: persistent.fastq.median,
     baselineName: 'fastq',
     unit: 'tasks/s',
-    target: { absolute: 50_000 },
+    target: { ratio: 0.2 },
     samples: persistent,
   });
 } else {

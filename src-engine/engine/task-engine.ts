@@ -13,6 +13,7 @@ import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
 import { RESOLVED, RunContext, RunControl } from './run-control.js';
+import { SessionIndex } from './session-index.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -98,6 +99,8 @@ export class TaskEngine {
   private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
+  /** Listed sessions' tasks: a session's list never scans other sessions' tasks (see SessionIndex). */
+  private readonly sessions = new SessionIndex();
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
@@ -217,8 +220,7 @@ export class TaskEngine {
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (!this.durable) {
       // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
       this.emit({ type: 'taskQueued', task });
@@ -231,8 +233,7 @@ export class TaskEngine {
       // Not durable, so not accepted: the worker will skip it, and the caller hears why.
       this.onStoreError(error);
       this.setState(task, 'failed');
-      this.tasks.delete(task.id);
-      this.count(task, -1);
+      this.release(task);
       return storageFailed(this.store.failure ?? reasonText(error));
     } finally {
       const wake = this.announcing.get(task.id);
@@ -248,15 +249,13 @@ export class TaskEngine {
    * space), and is announced once stored, like any other.
    */
   private async submitScheduled(task: TaskRecord): Promise<SubmitResult> {
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (this.durable) {
       try {
         await this.store.save(task);
       } catch (error) {
         this.onStoreError(error);
-        this.tasks.delete(task.id);
-        this.count(task, -1);
+        this.release(task);
         return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
       }
     }
@@ -308,7 +307,9 @@ export class TaskEngine {
     const counts: TaskCounts = emptyCounts();
     // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
     const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
-    for (const task of this.tasks.values()) {
+    // A session's list walks that session's tasks only (same order as the map).
+    const candidates = query.clientId === undefined ? this.tasks.values() : this.sessions.tasksOf(query.clientId, this.tasks);
+    for (const task of candidates) {
       if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
       if (scoped && !inScope(task, query)) continue;
       counts[task.state]++;
@@ -394,7 +395,7 @@ export class TaskEngine {
   /** Forgets a session's finished tasks (all final states, or only those given). Returns how many. */
   async clearFinished(clientId: string, states: readonly TaskState[] = [...FINAL]): Promise<number> {
     const wanted = new Set(states.filter((state) => FINAL.has(state)));
-    const doomed = [...this.tasks.values()].filter((task) => task.clientId === clientId && wanted.has(task.state));
+    const doomed = [...this.sessions.tasksOf(clientId, this.tasks)].filter((task) => task.clientId === clientId && wanted.has(task.state));
     await this.forget(doomed);
     return doomed.length;
   }
@@ -657,8 +658,7 @@ export class TaskEngine {
   /** Recovers one stored task at start. */
   private recover(task: TaskRecord): void {
     task.job = this.kinds.get(task.kind)?.job ? task.kind : null;
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (FINAL.has(task.state)) this.finishOrder.push(task);
     if (task.state === 'running') {
       if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
@@ -682,6 +682,20 @@ export class TaskEngine {
     if (task.state === 'queued') this.enqueue(task);
   }
 
+  /** A task enters the engine's map (at its end), its counters and its session's index. */
+  private hold(task: TaskRecord): void {
+    this.tasks.set(task.id, task);
+    this.sessions.added(task);
+    this.count(task, 1);
+  }
+
+  /** A task leaves the engine's map, its counters and its session's index. */
+  private release(task: TaskRecord): void {
+    this.tasks.delete(task.id);
+    this.sessions.removed(task);
+    this.count(task, -1);
+  }
+
   /** Adds (+1) or removes (-1) a task, in its current state, from the counters. */
   private count(task: TaskRecord, delta: 1 | -1): void {
     this.counters[task.state] += delta;
@@ -703,10 +717,7 @@ export class TaskEngine {
 
   private async forget(doomed: readonly TaskRecord[]): Promise<void> {
     if (doomed.length === 0) return;
-    for (const task of doomed) {
-      this.tasks.delete(task.id);
-      this.count(task, -1);
-    }
+    for (const task of doomed) this.release(task);
     try {
       const ids = doomed.map((task) => task.id);
       this.logs.forget(ids);
@@ -734,8 +745,7 @@ export class TaskEngine {
       const task = this.finishOrder.shift();
       // Stale: deleted by hand since it finished.
       if (this.tasks.get(task.id) !== task || !FINAL.has(task.state)) continue;
-      this.tasks.delete(task.id);
-      this.count(task, -1);
+      this.release(task);
       doomed.push(task.id);
       excess--;
     }
