@@ -14,6 +14,7 @@ import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
 import { RESOLVED, RunContext, RunControl } from './run-control.js';
 import { SessionIndex } from './session-index.js';
+import { DurableCommits } from './durable-commits.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -122,6 +123,8 @@ export class TaskEngine {
    * a task that may not run yet is parked there and released into the queue, ahead of the rest.
    */
   readonly queueControl: AdmissionGate<TaskRecord>;
+  /** Announcements waiting for the store, one promise reaction per store batch (durable stores only). */
+  private readonly commits: DurableCommits;
   /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
   private listeners: readonly EngineListener[] = [];
   private readonly queue: Channel<TaskRecord>;
@@ -150,6 +153,11 @@ export class TaskEngine {
     this.logs = options.logs ?? new MemoryTaskLogStore();
     this.durable = this.store.durable !== false;
     this.onStoreError = options.onStoreError ?? (() => undefined);
+    this.commits = new DurableCommits({
+      announce: (snapshot) => this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true }),
+      failed: (error) => this.onStoreError(error),
+      finished: () => this.forgetOldest(),
+    });
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
     // Higher priority first, FIFO among equals; full means refused (submit) or waiting (retries).
@@ -470,7 +478,14 @@ export class TaskEngine {
     const kind = this.kinds.get(task.kind);
     const control = new RunControl();
     this.running.set(task.id, control);
-    let ended: Promise<void>;
+    const settle = (): void => {
+      this.running.delete(task.id);
+      this.logs.release(task.id);
+      this.queueControl.finished(task);
+      control.settle();
+    };
+    // Undefined: the final commit settles the run itself (no promise per task for it).
+    let ended: Promise<void> | undefined;
     try {
       task.startedAt = this.now();
       task.waitReason = null;
@@ -489,20 +504,14 @@ export class TaskEngine {
       );
       const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
-      else ended = this.finish(task, 'completed', { result: toResultText(value) });
+      else this.finish(task, 'completed', { result: toResultText(value) }, settle);
     } catch (error) {
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
-      else ended = this.finish(task, 'failed', { error: reasonText(error) });
+      else this.finish(task, 'failed', { error: reasonText(error) }, settle);
     }
-    const settle = (): void => {
-      this.running.delete(task.id);
-      this.logs.release(task.id);
-      this.queueControl.finished(task);
-      control.settle();
-    };
     if (ended === RESOLVED) settle();
-    else ended.then(settle, settle);
+    else ended?.then(settle, settle);
   }
 
   /**
@@ -597,20 +606,26 @@ export class TaskEngine {
     task.runAt = null;
   }
 
-  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): Promise<void> {
+  /**
+   * Ends a task: durable and announced, then the history is trimmed and `settled` runs (also when
+   * the store failed). Resolves once that is done.
+   */
+  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, settled?: () => void): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
     task.error = outcome.error ?? null;
     task.completedAt = this.now();
     this.setState(task, state);
-    const committed = this.commit(task);
-    // Without a durable store the commit is already done: no promise chain per task.
-    if (committed === RESOLVED) {
-      this.forgetOldest();
-      return RESOLVED;
+    if (this.durable) {
+      // The history is trimmed once per store batch, after its announcements (DurableCommits).
+      return this.commits.add(this.store.save(task), { ...task }, { settled, finishes: true });
     }
-    return committed.then(() => this.forgetOldest());
+    // Nothing to wait for: no promise chain per task.
+    this.commit(task);
+    this.forgetOldest();
+    settled?.();
+    return RESOLVED;
   }
 
   /**
@@ -626,17 +641,13 @@ export class TaskEngine {
     return RESOLVED;
   }
 
-  private async commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
-    const snapshot = { ...task };
-    try {
-      await this.store.save(task);
-    } catch (error) {
-      // Not durable, so never announced: a client must not see a state that a crash takes back.
-      this.onStoreError(error);
-      return;
-    }
-    this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
-    then?.();
+  /**
+   * Durable store: a snapshot (later changes may follow before the write is durable) announced
+   * once saved. Not durable (the save failed), never announced: a client must not see a state
+   * that a crash takes back (DurableCommits tells onStoreError instead).
+   */
+  private commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
+    return this.commits.add(this.store.save(task), { ...task }, then ? { then } : undefined);
   }
 
   /**
