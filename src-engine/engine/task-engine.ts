@@ -12,7 +12,7 @@ import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retr
 import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
-import { RESOLVED, RunContext, RunControl } from './run-control.js';
+import { RESOLVED, RunContext, RunControl, type RunHooks } from './run-control.js';
 import { SessionIndex } from './session-index.js';
 import { DurableCommits } from './durable-commits.js';
 import { systemClock, type Clock } from './clock.js';
@@ -123,6 +123,11 @@ export class TaskEngine {
    * a task that may not run yet is parked there and released into the queue, ahead of the rest.
    */
   readonly queueControl: AdmissionGate<TaskRecord>;
+  /** What every run's context calls back into (no closures per run). */
+  private readonly runHooks: RunHooks = {
+    report: (task, control, progress, message) => this.report(task, control, progress, message),
+    write: (task, stream, text, level) => this.writeLog(task, stream, text, level),
+  };
   /** Announcements waiting for the store, one promise reaction per store batch (durable stores only). */
   private readonly commits: DurableCommits;
   /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
@@ -496,12 +501,7 @@ export class TaskEngine {
       // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
-      const context = new RunContext(
-        task,
-        control,
-        (progress, message) => this.report(task, control, progress, message),
-        (stream, text, level) => this.writeLog(task, stream, text, level),
-      );
+      const context = new RunContext(task, control, this.runHooks);
       const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else this.finish(task, 'completed', { result: toResultText(value) }, settle);
