@@ -2,7 +2,7 @@
 // child processes), and cold start to the first 200 from /health (the built launcher against a
 // bare `node -e` fastify).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { alternate, benchPath, Child, emitResult, log, QUICK, rssOf, sleep } fro
 
 const CONNECTIONS = QUICK ? 2000 : 5000;
 const COLD_STARTS = QUICK ? 3 : 5;
+/** Finished tasks in the file at a start: the kept history (the engine's default), and five times that. */
+const KEPT_ROWS = 10_000;
+const MANY_ROWS = 50_000;
 
 /** Memory of a server child before and after `CONNECTIONS` idle sockets; bytes per connection. */
 async function perConnection(serverScript, prelude) {
@@ -38,7 +41,7 @@ async function perConnection(serverScript, prelude) {
 }
 
 /** Milliseconds from spawning `args` until GET /health answers 200 (the process prints its URL). */
-async function coldStart(args, env = {}) {
+async function coldStart(args, env = {}, onReady = undefined) {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: benchPath('..'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
@@ -58,7 +61,11 @@ async function coldStart(args, env = {}) {
       child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
     });
     for (let attempt = 0; attempt < 2000; attempt++) {
-      if ((await getStatus(`${url}/health`)) === 200) return performance.now() - started;
+      if ((await getStatus(`${url}/health`)) === 200) {
+        const ms = performance.now() - started;
+        await onReady?.(child);
+        return ms;
+      }
       await sleep(1);
     }
     throw new Error('no 200 from /health');
@@ -93,7 +100,60 @@ async function launcherColdStart() {
   }
 }
 
+/**
+ * A tasks.db holding `count` finished tasks (as the engine writes them), made once with the
+ * built store; each start gets a copy, as a start prunes what it does not keep.
+ */
+async function seedDatabase(count) {
+  const { SqliteTaskStore } = await import(benchPath('../out/engine/store/sqlite-task-store.js'));
+  const dir = mkdtempSync(join(tmpdir(), 'task-monitor-seed-'));
+  const store = SqliteTaskStore.open(join(dir, 'tasks.db'));
+  const now = Date.now() - count;
+  const saves = [];
+  for (let i = 0; i < count; i++) {
+    const createdAt = now + i;
+    saves.push(store.save({
+      id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`, name: `seeded task ${i}`, kind: 'demo', parameters: { duration: 1000 },
+      clientId: `session-${i % 100}`, state: i % 10 === 0 ? 'failed' : 'completed', progress: 100, statusText: i % 10 === 0 ? 'Failed' : 'Completed',
+      result: null, error: i % 10 === 0 ? 'Simulated failure' : null, createdAt, startedAt: createdAt, completedAt: createdAt + 1000,
+      attempt: 1, maxAttempts: 1, priority: 0, runAt: null,
+    }));
+  }
+  await Promise.all(saves);
+  await store.close();
+  return { file: join(dir, 'tasks.db'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Start time (ms to the first 200) and RSS then, of the launcher on a copy of `seed`. */
+async function seededStart(seed, rssSamples) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'task-monitor-rows-'));
+  try {
+    copyFileSync(seed.file, join(dataDir, 'tasks.db'));
+    return await coldStart(['bin/task-monitor.js', '--headless', '--host', '127.0.0.1', '--port', '0', '--grace-ms', '0', '--data-dir', dataDir], {}, async (child) => {
+      rssSamples.push(await rssOf(child.pid));
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 await getStatus('http://127.0.0.1:9/'); // warm the HTTP client once (first use loads modules)
+const keptSeed = await seedDatabase(KEPT_ROWS);
+const manySeed = await seedDatabase(MANY_ROWS);
+const rowsRss = { kept: [], many: [] };
+let rowsStart;
+try {
+  rowsStart = await alternate(
+    { kept: () => seededStart(keptSeed, rowsRss.kept), many: () => seededStart(manySeed, rowsRss.many) },
+    COLD_STARTS,
+    `start with ${KEPT_ROWS.toLocaleString('en-US')} | ${MANY_ROWS.toLocaleString('en-US')} finished rows on disk (ms)`,
+  );
+} finally {
+  keptSeed.dispose();
+  manySeed.dispose();
+}
+const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+log(`  RSS at the first 200 (MiB): ${KEPT_ROWS} rows ${rowsRss.kept.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')}; ${MANY_ROWS} rows ${rowsRss.many.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')}`);
 const cold = await alternate({ bare: () => coldStart(['-e', BARE_FASTIFY]), ours: launcherColdStart }, COLD_STARTS, 'cold start (ms)');
 
 const bare = await perConnection('servers/bare-ws-server.mjs', 0);
@@ -134,6 +194,30 @@ emitResult({
       unit: 'ms',
       lowerIsBetter: true,
       samples: cold,
+    },
+    {
+      id: 'start-with-rows',
+      section: 'Footprint',
+      measure: `start of the launcher with ${MANY_ROWS.toLocaleString('en-US')} finished rows on disk vs ${KEPT_ROWS.toLocaleString('en-US')} (the kept history), spawn → first 200 (ms, median)`,
+      ours: rowsStart.many.median,
+      baseline: rowsStart.kept.median,
+      baselineName: `${KEPT_ROWS.toLocaleString('en-US')} rows`,
+      unit: 'ms',
+      lowerIsBetter: true,
+      target: { maxRatio: 1.1 },
+      samples: rowsStart,
+    },
+    {
+      id: 'rss-with-rows',
+      section: 'Footprint',
+      measure: `same, RSS at the first 200 (MiB, median)`,
+      ours: medianOf(rowsRss.many) / 2 ** 20,
+      baseline: medianOf(rowsRss.kept) / 2 ** 20,
+      baselineName: `${KEPT_ROWS.toLocaleString('en-US')} rows`,
+      unit: 'MiB',
+      lowerIsBetter: true,
+      target: { maxRatio: 1.1 },
+      samples: rowsRss,
     },
   ],
 });

@@ -31,7 +31,8 @@ async function oursRun({ routeOnly = false } = {}) {
   monitor.engine.registerKind(noopKind);
   if (routeOnly) {
     // Diagnostic: the engine stubbed out, to split our cost between the request path and the task.
-    monitor.engine.submit = async (submission) => ({ ok: true, task: { id: randomUUID(), clientId: submission.clientId } });
+    // The stub's task carries what the start response reads (its schema requires `state`).
+    monitor.engine.submit = async (submission) => ({ ok: true, task: { id: randomUUID(), clientId: submission.clientId, state: 'queued', runAt: null } });
   }
   try {
     const result = await load(monitor.url);

@@ -5,35 +5,45 @@ import type { TaskRecord } from './task-record.js';
 /** A settled promise shared by fast paths, so that "already done" allocates nothing. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 
-/** What a handler gets: `signal` is made on first read (see {@link RunControl}). */
+/** What run contexts call back into: one object per engine, instead of two closures per run. */
+export interface RunHooks {
+  report(task: TaskRecord, control: RunControl, progress: number, message?: string): void;
+  write(task: TaskRecord, stream: 'stdout' | 'stderr' | 'log', text: string, level?: TaskLogLevel): void;
+}
+
+/** What a handler gets: `signal` is made on first read (see {@link RunControl}), `report` too. */
 export class RunContext implements TaskContext<any> {
   readonly taskId: string;
   readonly name: string;
   readonly parameters: any;
   readonly attempt: number;
+  readonly #task: TaskRecord;
   readonly #control: RunControl;
-  constructor(
-    task: TaskRecord,
-    control: RunControl,
-    readonly report: (progress: number, message?: string) => void,
-    private readonly write: (stream: 'stdout' | 'stderr' | 'log', text: string, level?: TaskLogLevel) => void,
-  ) {
+  readonly #hooks: RunHooks;
+  #report: ((progress: number, message?: string) => void) | undefined;
+  constructor(task: TaskRecord, control: RunControl, hooks: RunHooks) {
     this.taskId = task.id;
     this.name = task.name;
     this.parameters = task.parameters;
     this.attempt = task.attempt;
+    this.#task = task;
     this.#control = control;
+    this.#hooks = hooks;
   }
   get signal(): AbortSignal {
     return this.#control.signal;
   }
   // Getters that hand out bound functions, because handlers destructure them (`run({ log })`);
-  // made on use only, so a run that never logs allocates nothing for it.
+  // made on use only, so a run that never reports or logs allocates nothing for it. `report` is
+  // kept once made: handlers that call `context.report(...)` in a loop read it every time.
+  get report(): (progress: number, message?: string) => void {
+    return (this.#report ??= (progress, message) => this.#hooks.report(this.#task, this.#control, progress, message));
+  }
   get log(): (message: string, level?: TaskLogLevel) => void {
-    return (message, level) => this.write('log', String(message), level ?? 'info');
+    return (message, level) => this.#hooks.write(this.#task, 'log', String(message), level ?? 'info');
   }
   get output(): (stream: 'stdout' | 'stderr', text: string) => void {
-    return (stream, text) => this.write(stream, text);
+    return (stream, text) => this.#hooks.write(this.#task, stream, text);
   }
 }
 

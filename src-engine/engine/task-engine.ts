@@ -11,7 +11,9 @@ import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retr
 import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
-import { RESOLVED, RunContext, RunControl } from './run-control.js';
+import { RESOLVED, RunContext, RunControl, type RunHooks } from './run-control.js';
+import { SessionIndex } from './session-index.js';
+import { DurableCommits } from './durable-commits.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -77,6 +79,8 @@ export class TaskEngine implements TaskService {
   private readonly onStoreError: (error: unknown) => void;
   private readonly kinds = new Map<string, TaskKind<any>>();
   private readonly tasks = new Map<string, TaskRecord>();
+  /** Listed sessions' tasks: a session's list never scans other sessions' tasks (see SessionIndex). */
+  private readonly sessions = new SessionIndex();
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
@@ -98,6 +102,13 @@ export class TaskEngine implements TaskService {
    * a task that may not run yet is parked there and released into the queue, ahead of the rest.
    */
   readonly queueControl: AdmissionGate<TaskRecord>;
+  /** What every run's context calls back into (no closures per run). */
+  private readonly runHooks: RunHooks = {
+    report: (task, control, progress, message) => this.report(task, control, progress, message),
+    write: (task, stream, text, level) => this.writeLog(task, stream, text, level),
+  };
+  /** Announcements waiting for the store, one promise reaction per store batch (durable stores only). */
+  private readonly commits: DurableCommits;
   /** Replaced, never mutated, on (un)subscribe: emitting walks a plain array (no iterator per event). */
   private listeners: readonly EngineListener[] = [];
   private readonly queue: Channel<TaskRecord>;
@@ -126,6 +137,11 @@ export class TaskEngine implements TaskService {
     this.logs = options.logs ?? new MemoryTaskLogStore();
     this.durable = this.store.durable !== false;
     this.onStoreError = options.onStoreError ?? (() => undefined);
+    this.commits = new DurableCommits({
+      announce: (snapshot) => this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true }),
+      failed: (error) => this.onStoreError(error),
+      finished: () => this.forgetOldest(),
+    });
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
     // Higher priority first, FIFO among equals; full means refused (submit) or waiting (retries).
@@ -156,7 +172,8 @@ export class TaskEngine implements TaskService {
    */
   start(): void {
     if (this.workers.length > 0 || this.stopping) return;
-    for (const task of this.store.loadAll()) this.recover(task);
+    // Only the history that is kept: older finished rows are never read (the store prunes them).
+    for (const task of this.store.loadAll({ finishedLimit: this.historyLimit })) this.recover(task);
     this.forgetOldest();
     for (let i = 0; i < this.concurrency; i++) this.workers.push(this.workLoop());
   }
@@ -195,8 +212,7 @@ export class TaskEngine implements TaskService {
     if (!this.queue.writer.tryWrite(task)) {
       return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
     }
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (!this.durable) {
       // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
       this.emit({ type: 'taskQueued', task });
@@ -209,8 +225,7 @@ export class TaskEngine implements TaskService {
       // Not durable, so not accepted: the worker will skip it, and the caller hears why.
       this.onStoreError(error);
       this.setState(task, 'failed');
-      this.tasks.delete(task.id);
-      this.count(task, -1);
+      this.release(task);
       return storageFailed(this.store.failure ?? reasonText(error));
     } finally {
       const wake = this.announcing.get(task.id);
@@ -226,15 +241,13 @@ export class TaskEngine implements TaskService {
    * space), and is announced once stored, like any other.
    */
   private async submitScheduled(task: TaskRecord): Promise<SubmitResult> {
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (this.durable) {
       try {
         await this.store.save(task);
       } catch (error) {
         this.onStoreError(error);
-        this.tasks.delete(task.id);
-        this.count(task, -1);
+        this.release(task);
         return { ok: false, reason: 'storage-failed', message: 'The task could not be stored; try again shortly' };
       }
     }
@@ -286,7 +299,9 @@ export class TaskEngine implements TaskService {
     const counts: TaskCounts = emptyCounts();
     // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
     const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
-    for (const task of this.tasks.values()) {
+    // A session's list walks that session's tasks only (same order as the map).
+    const candidates = query.clientId === undefined ? this.tasks.values() : this.sessions.tasksOf(query.clientId, this.tasks);
+    for (const task of candidates) {
       if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
       if (scoped && !inScope(task, query)) continue;
       counts[task.state]++;
@@ -372,7 +387,7 @@ export class TaskEngine implements TaskService {
   /** Forgets a session's finished tasks (all final states, or only those given). Returns how many. */
   async clearFinished(clientId: string, states: readonly TaskState[] = [...FINAL]): Promise<number> {
     const wanted = new Set(states.filter((state) => FINAL.has(state)));
-    const doomed = [...this.tasks.values()].filter((task) => task.clientId === clientId && wanted.has(task.state));
+    const doomed = [...this.sessions.tasksOf(clientId, this.tasks)].filter((task) => task.clientId === clientId && wanted.has(task.state));
     await this.forget(doomed);
     return doomed.length;
   }
@@ -447,7 +462,14 @@ export class TaskEngine implements TaskService {
     const kind = this.kinds.get(task.kind);
     const control = new RunControl();
     this.running.set(task.id, control);
-    let ended: Promise<void>;
+    const settle = (): void => {
+      this.running.delete(task.id);
+      this.logs.release(task.id);
+      this.queueControl.finished(task);
+      control.settle();
+    };
+    // Undefined: the final commit settles the run itself (no promise per task for it).
+    let ended: Promise<void> | undefined;
     try {
       task.startedAt = this.now();
       task.waitReason = null;
@@ -458,28 +480,17 @@ export class TaskEngine implements TaskService {
       // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
-      const context = new RunContext(
-        task,
-        control,
-        (progress, message) => this.report(task, control, progress, message),
-        (stream, text, level) => this.writeLog(task, stream, text, level),
-      );
+      const context = new RunContext(task, control, this.runHooks);
       const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
-      else ended = this.finish(task, 'completed', { result: toResultText(value) });
+      else this.finish(task, 'completed', { result: toResultText(value) }, settle);
     } catch (error) {
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
-      else ended = this.finish(task, 'failed', { error: reasonText(error) });
+      else this.finish(task, 'failed', { error: reasonText(error) }, settle);
     }
-    const settle = (): void => {
-      this.running.delete(task.id);
-      this.logs.release(task.id);
-      this.queueControl.finished(task);
-      control.settle();
-    };
     if (ended === RESOLVED) settle();
-    else ended.then(settle, settle);
+    else ended?.then(settle, settle);
   }
 
   /**
@@ -574,20 +585,26 @@ export class TaskEngine implements TaskService {
     task.runAt = null;
   }
 
-  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }): Promise<void> {
+  /**
+   * Ends a task: durable and announced, then the history is trimmed and `settled` runs (also when
+   * the store failed). Resolves once that is done.
+   */
+  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, settled?: () => void): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
     task.error = outcome.error ?? null;
     task.completedAt = this.now();
     this.setState(task, state);
-    const committed = this.commit(task);
-    // Without a durable store the commit is already done: no promise chain per task.
-    if (committed === RESOLVED) {
-      this.forgetOldest();
-      return RESOLVED;
+    if (this.durable) {
+      // The history is trimmed once per store batch, after its announcements (DurableCommits).
+      return this.commits.add(this.store.save(task), { ...task }, { settled, finishes: true });
     }
-    return committed.then(() => this.forgetOldest());
+    // Nothing to wait for: no promise chain per task.
+    this.commit(task);
+    this.forgetOldest();
+    settled?.();
+    return RESOLVED;
   }
 
   /**
@@ -603,17 +620,13 @@ export class TaskEngine implements TaskService {
     return RESOLVED;
   }
 
-  private async commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
-    const snapshot = { ...task };
-    try {
-      await this.store.save(task);
-    } catch (error) {
-      // Not durable, so never announced: a client must not see a state that a crash takes back.
-      this.onStoreError(error);
-      return;
-    }
-    this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true });
-    then?.();
+  /**
+   * Durable store: a snapshot (later changes may follow before the write is durable) announced
+   * once saved. Not durable (the save failed), never announced: a client must not see a state
+   * that a crash takes back (DurableCommits tells onStoreError instead).
+   */
+  private commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
+    return this.commits.add(this.store.save(task), { ...task }, then ? { then } : undefined);
   }
 
   /**
@@ -635,8 +648,7 @@ export class TaskEngine implements TaskService {
   /** Recovers one stored task at start. */
   private recover(task: TaskRecord): void {
     task.job = this.kinds.get(task.kind)?.job ? task.kind : null;
-    this.tasks.set(task.id, task);
-    this.count(task, 1);
+    this.hold(task);
     if (FINAL.has(task.state)) this.finishOrder.push(task);
     if (task.state === 'running') {
       if (shouldRerunInterrupted(this.kinds.get(task.kind), task.attempt, task.maxAttempts)) {
@@ -660,6 +672,20 @@ export class TaskEngine implements TaskService {
     if (task.state === 'queued') this.enqueue(task);
   }
 
+  /** A task enters the engine's map (at its end), its counters and its session's index. */
+  private hold(task: TaskRecord): void {
+    this.tasks.set(task.id, task);
+    this.sessions.added(task);
+    this.count(task, 1);
+  }
+
+  /** A task leaves the engine's map, its counters and its session's index. */
+  private release(task: TaskRecord): void {
+    this.tasks.delete(task.id);
+    this.sessions.removed(task);
+    this.count(task, -1);
+  }
+
   /** Adds (+1) or removes (-1) a task, in its current state, from the counters. */
   private count(task: TaskRecord, delta: 1 | -1): void {
     this.counters[task.state] += delta;
@@ -681,10 +707,7 @@ export class TaskEngine implements TaskService {
 
   private async forget(doomed: readonly TaskRecord[]): Promise<void> {
     if (doomed.length === 0) return;
-    for (const task of doomed) {
-      this.tasks.delete(task.id);
-      this.count(task, -1);
-    }
+    for (const task of doomed) this.release(task);
     try {
       const ids = doomed.map((task) => task.id);
       this.logs.forget(ids);
@@ -712,8 +735,7 @@ export class TaskEngine implements TaskService {
       const task = this.finishOrder.shift();
       // Stale: deleted by hand since it finished.
       if (this.tasks.get(task.id) !== task || !FINAL.has(task.state)) continue;
-      this.tasks.delete(task.id);
-      this.count(task, -1);
+      this.release(task);
       doomed.push(task.id);
       excess--;
     }

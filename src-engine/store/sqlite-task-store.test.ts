@@ -206,6 +206,27 @@ describe('SqliteTaskStore batches', () => {
     await reopened.close();
   });
 
+  it('writes completed runs through their compact update, mixed with other updates, every field intact', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    // 200 = 64 + 64 + 64 + 8 completed runs (every chunk) among 50 other updates.
+    const records = Array.from({ length: 250 }, (_, i) => task(`c${String(i).padStart(3, '0')}`, { createdAt: i, priority: i % 5, maxAttempts: 1 + (i % 4) }));
+    await Promise.all(records.map((record) => store.save(record)));
+    records.forEach((record, i) => {
+      if (i % 5 === 4) Object.assign(record, { state: 'running', progress: 40, statusText: 'Running', startedAt: 100 + i });
+      else Object.assign(record, { state: 'completed', progress: 100, statusText: 'Completed', startedAt: 100 + i, completedAt: 200 + i, attempt: 1 + (i % 3), result: i % 2 ? `result ${i}` : null });
+    });
+    // One completed row vanished behind the store's back: it is written again in full.
+    const raw = new Database(path);
+    raw.exec("DELETE FROM tasks WHERE id = 'c000'");
+    raw.close();
+    await Promise.all(records.map((record) => store.save(record)));
+    await store.close();
+    const reopened = SqliteTaskStore.open(path);
+    expect(reopened.loadAll()).toEqual(records);
+    await reopened.close();
+  });
+
   it('updates a row it loaded at start, and deletes it', async () => {
     const path = tempDb();
     const first = SqliteTaskStore.open(path);

@@ -7,7 +7,8 @@ import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lo
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { assertDatabaseFile, checkIntegrity, damaged, openFailure } from './store-check.js';
 import { describeStoreError, StoreError } from './store-error.js';
-import type { TaskStore } from './task-store.js';
+import { findHistoryCutoff, FINAL_STATES_SQL, HistoryPruner, type HistoryCutoff } from './history-prune.js';
+import type { LoadOptions, TaskStore } from './task-store.js';
 import { WriteHealth } from './write-health.js';
 
 export { StoreError } from './store-error.js';
@@ -71,6 +72,16 @@ function isFresh(task: Readonly<TaskRecord>): boolean {
     task.runAt === null &&
     !task.scheduleId
   );
+}
+
+/**
+ * A task that ran to completion (most updates): its constant columns are literals, so 7 values
+ * are bound instead of 12, and one string (the id) instead of three.
+ */
+const COMPLETED_COLUMNS = ['result', 'started_at', 'completed_at', 'attempt', 'max_attempts', 'priority'];
+const COMPLETED_WIDTH = 1 + COMPLETED_COLUMNS.length;
+function isCompletedRun(task: Readonly<TaskRecord>): boolean {
+  return task.state === 'completed' && task.progress === 100 && task.statusText === 'Completed' && task.error === null && task.runAt === null;
 }
 
 /**
@@ -149,6 +160,18 @@ class ChunkedStatement {
  * An `UPDATE` that finds fewer rows than it was given (a row gone behind our back) writes that
  * chunk again as full upserts, so no save is lost to a stale `stored`.
  */
+/** Options of {@link SqliteTaskStore.open}. */
+export interface SqliteTaskStoreOptions {
+  /**
+   * Finished tasks the first {@link SqliteTaskStore.loadAll} will ask for (the engine's history
+   * limit), so that open reads only those. Default 10,000, the engine's default.
+   */
+  finishedLimit?: number;
+}
+
+/** The engine's default history limit: what open reads ahead of the first loadAll. */
+const DEFAULT_FINISHED_LIMIT = 10_000;
+
 /** A writer that joins {@link SqliteTaskStore}'s batches (see `attach`). */
 export interface BatchCompanion {
   /** Writes what it staged; runs inside the batch's transaction (a throw rolls the batch back). */
@@ -164,6 +187,7 @@ export class SqliteTaskStore implements TaskStore {
   private readonly inserts: ChunkedStatement;
   private readonly freshInserts: ChunkedStatement;
   private readonly updates: ChunkedStatement;
+  private readonly completedUpdates: ChunkedStatement;
   private readonly removes: ChunkedStatement;
   private readonly writeBatch: (inserts: readonly Readonly<TaskRecord>[], updates: readonly Readonly<TaskRecord>[], deletes: readonly string[]) => void;
   /** Ids of the rows in the file, as far as this store knows: committed inserts and loaded rows, less deletes. */
@@ -175,8 +199,10 @@ export class SqliteTaskStore implements TaskStore {
   /** Writers of other tables that join each batch's transaction (task logs). */
   private readonly companions: BatchCompanion[] = [];
   private closed = false;
-  /** Rows loaded at open (before the server listens), handed to the first {@link loadAll}. */
-  private preloaded: TaskRecord[] | undefined;
+  /** Rows loaded at open (before the server listens), handed to the first {@link loadAll} with the same limit. */
+  private preloaded: { limit: number | undefined; tasks: TaskRecord[]; cutoff: HistoryCutoff | undefined } | undefined;
+  /** Deletes the history a limited load left out (see {@link loadAll}). */
+  private pruner: HistoryPruner | undefined;
   /** Whether writes succeed, and the backoff while they do not (see docs/durability.md). */
   readonly health = new WriteHealth();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -201,6 +227,15 @@ export class SqliteTaskStore implements TaskStore {
       (rows) =>
         `WITH changed (id, ${MUTABLE.join(', ')}) AS (VALUES ${placeholders(rows, UPDATE_WIDTH)})
          UPDATE tasks SET ${MUTABLE.map((column) => `${column} = changed.${column}`).join(', ')}
+         FROM changed WHERE tasks.id = changed.id`,
+    );
+    this.completedUpdates = new ChunkedStatement(
+      db,
+      MAX_UPDATE_ROWS,
+      (rows) =>
+        `WITH changed (id, ${COMPLETED_COLUMNS.join(', ')}) AS (VALUES ${placeholders(rows, COMPLETED_WIDTH)})
+         UPDATE tasks SET state = 'completed', progress = 100, status_text = 'Completed', error = NULL, run_at = NULL,
+                          ${COMPLETED_COLUMNS.map((column) => `${column} = changed.${column}`).join(', ')}
          FROM changed WHERE tasks.id = changed.id`,
     );
     this.removes = new ChunkedStatement(db, MAX_DELETE_IDS, (ids) => `DELETE FROM tasks WHERE id IN (${placeholders(ids, 1)})`);
@@ -237,7 +272,7 @@ export class SqliteTaskStore implements TaskStore {
    * ERR_STORE_LOCKED. A damaged file is refused untouched with ERR_STORE_DAMAGED, a folder in its
    * place with ERR_STORE_OPEN, each with a message saying what to do.
    */
-  static open(path: string): SqliteTaskStore {
+  static open(path: string, options: SqliteTaskStoreOptions = {}): SqliteTaskStore {
     let db: Database.Database | undefined;
     let lock: DataDirLock | undefined;
     try {
@@ -251,7 +286,8 @@ export class SqliteTaskStore implements TaskStore {
       db.exec(PRAGMAS);
       migrate(db, path);
       const store = new SqliteTaskStore(db, path, lock);
-      store.preloaded = store.readAll();
+      const limit = options.finishedLimit === undefined ? DEFAULT_FINISHED_LIMIT : options.finishedLimit;
+      store.preloaded = { limit, ...store.readAll(limit) };
       return store;
     } catch (error) {
       db?.close();
@@ -282,10 +318,31 @@ export class SqliteTaskStore implements TaskStore {
     return this.db;
   }
 
-  loadAll(): TaskRecord[] {
+  /**
+   * The stored tasks, in the order they were created. With `finishedLimit` (the engine's history
+   * limit), only the newest that many finished tasks and every unfinished one: older finished rows
+   * are history the engine would forget at once, so they are not read (start time and memory do
+   * not grow with them) and are deleted in the background, a chunk at a time, with their logs.
+   */
+  loadAll(options: LoadOptions = {}): TaskRecord[] {
+    const limit = options.finishedLimit;
     const preloaded = this.preloaded;
     this.preloaded = undefined;
-    return preloaded ?? this.readAll();
+    const { tasks, cutoff } = preloaded && preloaded.limit === limit ? preloaded : this.readAll(limit);
+    if (cutoff && !this.closed) {
+      this.pruner?.stop();
+      this.pruner = new HistoryPruner(this.db, cutoff, (id) => this.stored.has(id) || this.staged.has(id), () => this.onPruned?.());
+      this.pruner.start();
+    }
+    return tasks;
+  }
+
+  /** Called once the history a limited load left out is deleted (tests). */
+  onPruned: (() => void) | undefined;
+
+  /** The pruner of the history a limited {@link loadAll} left out, while it has one (tests). */
+  get historyPruner(): HistoryPruner | undefined {
+    return this.pruner;
   }
 
   /** Why writes fail right now (e.g. `disk full (SQLITE_FULL)`), undefined while they succeed. */
@@ -342,6 +399,7 @@ export class SqliteTaskStore implements TaskStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.stopRetrying();
+    this.pruner?.stop();
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
     try {
@@ -353,17 +411,24 @@ export class SqliteTaskStore implements TaskStore {
     this.lock?.release();
   }
 
-  private readAll(): TaskRecord[] {
+  /** Every row, or (with `limit`) the unfinished ones and the newest `limit` finished ones. */
+  private readAll(limit?: number): { tasks: TaskRecord[]; cutoff: HistoryCutoff | undefined } {
     let rows: Row[];
     let tasks: TaskRecord[];
+    let cutoff: HistoryCutoff | undefined;
     try {
-      rows = this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[];
+      cutoff = limit === undefined ? undefined : findHistoryCutoff(this.db, limit);
+      rows = cutoff
+        ? (this.db
+            .prepare(`SELECT * FROM tasks WHERE state NOT IN ${FINAL_STATES_SQL} OR created_at > ? OR (created_at = ? AND rowid >= ?) ORDER BY created_at, rowid`)
+            .all(cutoff.createdAt, cutoff.createdAt, cutoff.rowid) as Row[])
+        : (this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[]);
       tasks = rows.map(fromRow);
     } catch (error) {
       throw damaged(this.path, `its tasks cannot be read (${describeStoreError(error)})`, error);
     }
     for (const row of rows) this.stored.add(row.id);
-    return tasks;
+    return { tasks, cutoff };
   }
 
   private openBatch(): Pending & { fresh?: Pending } {
@@ -480,7 +545,26 @@ export class SqliteTaskStore implements TaskStore {
     });
   }
 
-  private writeUpdates(tasks: readonly Readonly<TaskRecord>[]): void {
+  private writeUpdates(all: readonly Readonly<TaskRecord>[]): void {
+    const completed: Readonly<TaskRecord>[] = [];
+    const tasks: Readonly<TaskRecord>[] = [];
+    for (const task of all) (isCompletedRun(task) ? completed : tasks).push(task);
+    this.completedUpdates.forEachChunk(completed.length, (start, rows, statement) => {
+      const values = new Array<unknown>(rows * COMPLETED_WIDTH);
+      let v = 0;
+      for (let i = start; i < start + rows; i++) {
+        const task = completed[i]!;
+        values[v++] = task.id;
+        values[v++] = task.result;
+        values[v++] = task.startedAt;
+        values[v++] = task.completedAt;
+        values[v++] = task.attempt;
+        values[v++] = task.maxAttempts;
+        values[v++] = task.priority;
+      }
+      const { changes } = statement.run(values) as { changes: number };
+      if (changes !== rows) this.writeFullInserts(completed.slice(start, start + rows));
+    });
     this.updates.forEachChunk(tasks.length, (start, rows, statement) => {
       const values = new Array<unknown>(rows * UPDATE_WIDTH);
       let v = 0;

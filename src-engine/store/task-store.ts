@@ -7,7 +7,9 @@ import type { TaskRecord } from '../engine/task-record.js';
  *   change only after that, so a client never sees a state that a crash could take back;
  * - `saveSoon` records a progress tick without a promise: it rides along with the next batch
  *   (a crash may lose the latest ticks, never a state change);
- * - `loadAll` returns every stored task in the order they were created.
+ * - `loadAll` returns every stored task in the order they were created; with a `finishedLimit`,
+ *   only the newest that many finished ones (and every unfinished one): the rest is history the
+ *   engine would forget at once, which the store may then delete on its own (in the background).
  */
 export interface TaskStore {
   /**
@@ -25,12 +27,18 @@ export interface TaskStore {
   writable?(): Promise<void>;
   /** Shutdown: one last try of what is held, then failed writes reject instead of waiting. */
   stopRetrying?(): void;
-  loadAll(): TaskRecord[];
+  loadAll(options?: LoadOptions): TaskRecord[];
   save(task: Readonly<TaskRecord>): Promise<void>;
   saveSoon(task: Readonly<TaskRecord>): void;
   delete(ids: readonly string[]): Promise<void>;
   /** Writes what is pending and releases the file. */
   close(): Promise<void>;
+}
+
+/** Options of {@link TaskStore.loadAll}. */
+export interface LoadOptions {
+  /** Finished tasks to load at most, the newest by creation (the engine's history limit). */
+  finishedLimit?: number;
 }
 
 /** A store that keeps nothing: `--in-memory` runs and tests. */

@@ -50,6 +50,9 @@ export function nestingDepth(value: unknown, limit: number = MAX_PARAMETER_DEPTH
   return deepest;
 }
 
+/** The text fields of a start body, with their names in messages. */
+const TEXT_FIELDS = [['name', 'Task name'], ['clientId', 'clientId'], ['kind', 'kind']] as const;
+
 /**
  * Applies the rules to `POST /api/task/start` after its schema (types, lengths) passed and before
  * the route runs: 400 TASK_NAME_REQUIRED for an invisible-only name, 400 INVALID_CHARACTERS for
@@ -66,7 +69,7 @@ export function installInputRules(app: FastifyInstance): void {
       void sendError(reply, code, message, { taskId: '' });
     };
     if (typeof body.name === 'string' && isBlankName(body.name)) return refuse('TASK_NAME_REQUIRED', 'Task name is required');
-    for (const [field, label] of [['name', 'Task name'], ['clientId', 'clientId'], ['kind', 'kind']] as const) {
+    for (const [field, label] of TEXT_FIELDS) {
       const value = body[field];
       const problem = typeof value === 'string' ? textProblem(value, label) : undefined;
       if (problem) return refuse('INVALID_CHARACTERS', problem);

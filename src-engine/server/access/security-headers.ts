@@ -15,6 +15,8 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+const BASE_HEADER_LIST: readonly (readonly [string, string])[] = Object.entries(BASE_SECURITY_HEADERS);
+
 /**
  * Isolates our pages from windows of other sites. Browsers honour it only on trustworthy origins
  * (HTTPS, localhost, loopback) and log a console error for it anywhere else (plain-HTTP LAN
@@ -37,7 +39,8 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
  * reply. `trustworthyOrigin`: the page is on HTTPS or loopback (see {@link isTrustworthyOrigin}).
  */
 export function applyBaseSecurityHeaders(response: ServerResponse, trustworthyOrigin = false): void {
-  for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) response.setHeader(name, value);
+  // A precomputed list: no Object.entries arrays per request (this runs on every response).
+  for (let i = 0; i < BASE_HEADER_LIST.length; i++) response.setHeader(BASE_HEADER_LIST[i]![0], BASE_HEADER_LIST[i]![1]);
   response.setHeader('Content-Security-Policy', FRAMING_ONLY_CSP);
   if (trustworthyOrigin) response.setHeader(...OPENER_POLICY);
 }
@@ -45,9 +48,21 @@ export function applyBaseSecurityHeaders(response: ServerResponse, trustworthyOr
 /** Whether browsers treat the origin of a request as trustworthy (HTTPS, localhost, loopback addresses). */
 export function isTrustworthyOrigin(hostHeader: string | undefined, encrypted: boolean): boolean {
   if (encrypted) return true;
-  const host = hostHeader === undefined ? undefined : hostOf(hostHeader);
-  return host !== undefined && (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host));
+  if (hostHeader === undefined) return false;
+  // A pure function of the header's text, asked on every request with the same few values.
+  let trusted = trustworthyHosts.get(hostHeader);
+  if (trusted === undefined) {
+    const host = hostOf(hostHeader);
+    trusted = host !== undefined && (host === 'localhost' || host.endsWith('.localhost') || isLoopbackAddress(host));
+    if (trustworthyHosts.size >= MAX_REMEMBERED_HOSTS) trustworthyHosts.clear(); // any text can arrive: stay bounded
+    trustworthyHosts.set(hostHeader, trusted);
+  }
+  return trusted;
 }
+
+/** Host header texts already judged by {@link isTrustworthyOrigin}. */
+const trustworthyHosts = new Map<string, boolean>();
+const MAX_REMEMBERED_HOSTS = 256;
 
 /** Header lines for a response written by hand on a raw socket (refused WebSocket upgrades). */
 export function rawSecurityHeaderLines(): string[] {
