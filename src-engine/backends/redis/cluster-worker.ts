@@ -193,7 +193,7 @@ export class ClusterWorker {
     try {
       if (!kind) throw new Error(`Unknown task kind '${task.kind}' on this worker`);
       if (control.aborted) throw control.reason;
-      const value = await kind.run(new RunContext(task, control, report, write));
+      const value = await kind.run(new RunContext(task, control, { report: (_task, _control, progress, message) => report(progress, message), write: (_task, stream, text, level) => write(stream, text, level) }));
       if (control.aborted) await this.endAborted(task, kind, control, writes);
       else await this.end(task, 'completed', { result: toResultText(value) }, writes);
     } catch (error) {
