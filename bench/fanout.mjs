@@ -182,6 +182,20 @@ async function alternateVariants(count, many) {
   return { samples, of };
 }
 
+// `--case=sessions,1000,memory` (or one,100,bare, ...): that case alone, after a warm-up, for
+// profiling (`node --cpu-prof bench/fanout.mjs --case=...`); prints its figures, no table.
+const single = process.argv.find((arg) => arg.startsWith('--case='))?.slice('--case='.length).split(',');
+if (single) {
+  const [shapeName, countText, variant] = single;
+  const many = shapeName === 'sessions';
+  await VARIANTS[variant](100, many);
+  for (let i = 0; i < 2; i++) {
+    const result = await VARIANTS[variant](Number(countText), many);
+    log(`${single.join(' ')}: ${formatNumber(result.rate)} msg/s, ${result.cpu.toFixed(2)} µs CPU/delivery`);
+  }
+  process.exit(0);
+}
+
 const rows = [];
 // Warm-up (JIT, sockets) on both sides.
 await bareRun(100, false);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerMessage } from '../protocol/messages.js';
+import { encodeFrame } from './wire-frame.js';
 
 /** A message as it went out: its sequence number and the exact bytes sent. */
 export interface JournalEntry {
@@ -27,11 +28,22 @@ interface Counter {
   readonly epoch: string;
 }
 
+/** A kept message: its text, made into bytes again only if it is replayed. */
+interface KeptFrame {
+  readonly seq: number;
+  readonly text: string;
+}
+
 interface SessionLog {
   /** Last sequence number handed out. */
   seq: number;
-  /** Ring of the latest frames, oldest first. */
-  frames: JournalEntry[];
+  /**
+   * Ring of the latest frames, oldest first. Kept as text: strings live on the JS heap, where
+   * keeping (and dropping) a million of them costs the garbage collector little, while as many
+   * Buffers each pinned a slice of a pool and counted as external memory (GC pressure, and
+   * ArrayBuffer allocations on the send path).
+   */
+  frames: KeptFrame[];
 }
 
 /**
@@ -110,13 +122,13 @@ export class SessionJournal {
     const seq = this.next(sessionId);
     // The number goes last, as `{ ...message, seq }` would put it, without copying the message.
     const json = JSON.stringify(message);
-    const frame = Buffer.from(`${json.slice(0, -1)},"seq":${seq}}`);
+    const text = `${json.slice(0, -1)},"seq":${seq}}`;
     const log = this.touch(sessionId);
     log.seq = seq;
-    log.frames.push({ seq, frame });
+    log.frames.push({ seq, text });
     // Amortised trim: drop a block at once rather than shifting on every message.
     if (log.frames.length >= this.framesPerSession * 2) log.frames = log.frames.slice(-this.framesPerSession);
-    return frame;
+    return encodeFrame(text);
   }
 
   /** The last number handed out to a session (0 before any). */
@@ -136,7 +148,7 @@ export class SessionJournal {
     const kept = frames.length > this.framesPerSession ? frames.slice(-this.framesPerSession) : frames;
     const first = kept[0];
     if (!first || first.seq > lastSeq + 1) return { ok: false };
-    return { ok: true, missed: kept.slice(lastSeq + 1 - first.seq) };
+    return { ok: true, missed: kept.slice(lastSeq + 1 - first.seq).map(({ seq, text }) => ({ seq, frame: Buffer.from(text) })) };
   }
 
   /** The next number of a session, refreshing its recency. */
