@@ -65,6 +65,10 @@ export class SessionJournal {
   /** Counters outlive evicted frames, so numbers never repeat within an epoch. Recency-ordered too. */
   private readonly counters = new Map<string, Counter>();
   private generations = 0;
+  /** The session `next` numbered last: the last entry of `counters`, unless it was deleted since. */
+  private lastCounted: string | undefined;
+  /** The session `touch` refreshed last: the last entry of `sessions`, unless it was deleted since. */
+  private lastTouched: string | undefined;
 
   constructor(options: SessionJournalOptions = {}) {
     this.framesPerSession = options.framesPerSession ?? 1000;
@@ -154,8 +158,12 @@ export class SessionJournal {
   /** The next number of a session, refreshing its recency. */
   private next(sessionId: string): number {
     const counter = this.counterOf(sessionId);
-    this.counters.delete(sessionId);
-    this.counters.set(sessionId, counter);
+    // Already the most recent (a session with several messages in a row): nothing to move.
+    if (this.lastCounted !== sessionId) {
+      this.counters.delete(sessionId);
+      this.counters.set(sessionId, counter);
+      this.lastCounted = sessionId;
+    }
     return ++counter.seq;
   }
 
@@ -172,6 +180,8 @@ export class SessionJournal {
 
   private touch(sessionId: string): SessionLog {
     let log = this.sessions.get(sessionId);
+    if (log && this.lastTouched === sessionId) return log;
+    this.lastTouched = sessionId;
     if (log) this.sessions.delete(sessionId);
     else log = { seq: 0, frames: [] };
     this.sessions.set(sessionId, log);
