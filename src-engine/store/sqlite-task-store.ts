@@ -91,8 +91,12 @@ function pending(): Pending {
   return { promise, resolve, reject };
 }
 
-/** Longest a progress tick waits for a batch to join before it opens one (see `saveSoon`). */
-export const TICK_WRITE_MS = 100;
+/**
+ * Longest a progress tick waits for a batch to join before it opens one (see `saveSoon`). A
+ * second, as for a flooding log's tail: a crash loses at most that much progress, and progress is
+ * all it can lose (a task running at a crash is run again or failed at the next start anyway).
+ */
+export const TICK_WRITE_MS = 1000;
 
 /** Rows (ids for deletes) per statement, at most. */
 const MAX_INSERT_ROWS = 128;
