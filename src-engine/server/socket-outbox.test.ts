@@ -355,7 +355,7 @@ describe('writes batched per turn (a real client)', () => {
     client.terminate();
   });
 
-  it('writes a lone frame at once, and uncorks a burst at the end of its turn', async () => {
+  it('writes a lone frame at once, and uncorks a burst at the end of its turn (the microtask checkpoint)', async () => {
     const { hub, client, stream, writes, received } = await connect();
     hub.publish('s', queued('#0'));
     expect(stream.writableCorked).toBe(0);
@@ -364,7 +364,7 @@ describe('writes batched per turn (a real client)', () => {
     hub.publish('s', queued('#2'));
     expect(stream.writableCorked).toBe(1);
     expect(writes()).toBe(1);
-    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.resolve(); // the turn ends at its microtask checkpoint, not at the next loop iteration
     expect(stream.writableCorked).toBe(0);
     expect(writes()).toBe(2); // the two in one writev
     for (let i = 0; i < 400 && received.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -144,9 +144,9 @@ export class SocketOutbox {
   /**
    * Hands a frame to the socket. `wire`, when given, is `frame` already framed (see `wireFrame`):
    * written to the stream as is, one `write` with no per-socket allocation. From the second frame
-   * in one turn of the event loop on, the stream is corked, so that a burst (a replay, several
-   * tasks of one session reporting in the same turn) leaves in one `writev` at the end of the turn
-   * instead of one system call per frame; a lone frame still leaves at once.
+   * in one turn (see {@link TurnBatch}) on, the stream is corked, so that a burst (a replay, a
+   * greeting and its snapshot, a handler reporting in a loop) leaves in one `writev` at the end of
+   * the turn instead of one system call per frame; a lone frame still leaves at once.
    */
   private write(frame: Buffer, wire: Buffer | undefined): void {
     const stream = this.stream;
@@ -285,9 +285,14 @@ export class SocketOutbox {
 }
 
 /**
- * Turns of the event loop, as far as the send path cares: `current` advances at the end of every
- * turn in which some outbox wrote (one `setImmediate` per such turn, not per frame), and the
- * streams corked during it are uncorked then.
+ * Turns, as far as the send path cares: the synchronous run of one callback of the event loop (a
+ * timer, an I/O event, an immediate), which ends at the microtask checkpoint that follows it.
+ * `current` advances at the end of every turn in which some outbox wrote (one microtask per such
+ * turn, not per frame), and the streams corked during it are uncorked then.
+ *
+ * Why not the whole loop iteration (`setImmediate`): frames corked early in a long timers phase
+ * (a loaded server fires hundreds of timers in one) would wait for all of it. Ending at the
+ * microtask checkpoint delays a frame by nothing but the rest of the callback that wrote it.
  */
 class TurnBatch {
   current = 0;
@@ -305,7 +310,7 @@ class TurnBatch {
   touch(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(this.end);
+    queueMicrotask(this.end);
   }
 }
 
