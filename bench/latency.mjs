@@ -165,6 +165,7 @@ const sum = (list, key) => list.reduce((total, r) => total + r[key], 0);
 const summary = (list) => ({
   p50: medianOf(list, 'p50'),
   p99: medianOf(list, 'p99'),
+  worstP99: Math.max(...list.map((r) => r.p99)),
   messages: sum(list, 'messages'),
   completed: sum(list, 'completed'),
   lostStateChanges: sum(list, 'lostStateChanges'),
@@ -173,6 +174,7 @@ const summary = (list) => ({
 });
 const ours = summary(runs.ours);
 const bare = summary(runs.bare);
+const perRound = (list) => list.map((r) => r.p99.toFixed(2)).join(' / ');
 
 const lost = ours.lostStateChanges + ours.lostTicks + ours.orderErrors;
 const rows = [
@@ -193,6 +195,18 @@ const rows = [
     measure: `progress report → client receipt, p99 (ms; median of ${ROUNDS} rounds)`,
     ours: ours.p99,
     baseline: bare.p99,
+    baselineName: 'bare ws + timers',
+    unit: 'ms',
+    lowerIsBetter: true,
+  },
+  {
+    // The target holds in every round, not only in the median one: a round where the server fell
+    // behind (a long GC pause, a backlog) is what a user sees as a stutter.
+    id: 'latency-p99-worst',
+    section: 'End-to-end',
+    measure: `progress report → client receipt, p99 of the worst round (ms; rounds: ours ${perRound(runs.ours)}, bare ${perRound(runs.bare)})`,
+    ours: ours.worstP99,
+    baseline: bare.worstP99,
     baselineName: 'bare ws + timers',
     unit: 'ms',
     lowerIsBetter: true,

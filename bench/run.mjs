@@ -77,6 +77,7 @@ function verdict(row) {
   if (row.failed) return 'FAILED';
   if (row.skipped) return `skipped: ${row.skipped}`;
   if (!target) return '';
+  if (target.maxRatio !== undefined) return ratioOf(row) <= target.maxRatio ? `≤ ${target.maxRatio}× ✔` : `≤ ${target.maxRatio}× ✘`;
   if (target.ratio !== undefined) return ratioOf(row) >= target.ratio ? `≥ ${target.ratio}× ✔` : `≥ ${target.ratio}× ✘`;
   if (target.absolute !== undefined) return row.ours >= target.absolute ? `≥ ${formatNumber(target.absolute)} ✔` : `≥ ${formatNumber(target.absolute)} ✘`;
   if (target.max !== undefined) return row.ours <= target.max ? `≤ ${target.max} ✔` : `≤ ${target.max} ✘`;

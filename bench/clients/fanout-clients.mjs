@@ -5,15 +5,18 @@ import { serveCommands } from '../lib/common.mjs';
 
 let sockets = [];
 
-/** Opens `count` sockets, `batch` at a time, and resolves once each has received `prelude` frames. */
-async function openAll(url, count, prelude, batch = 100) {
+/**
+ * Opens `count` sockets, `batch` at a time, and resolves once each has received `prelude` frames;
+ * with `many`, socket i is on its own session `fanout-i`.
+ */
+async function openAll(url, count, many, prelude, batch = 100) {
   const opened = [];
   for (let start = 0; start < count; start += batch) {
     const group = [];
     for (let i = start; i < Math.min(count, start + batch); i++) {
       group.push(
         new Promise((resolve, reject) => {
-          const socket = new WebSocket(url, { perMessageDeflate: false });
+          const socket = new WebSocket(many ? `${url}?sessionId=fanout-${i}` : `${url}?sessionId=fanout`, { perMessageDeflate: false });
           socket.frames = 0;
           let greeted = prelude === 0;
           socket.on('message', () => {
@@ -34,8 +37,8 @@ async function openAll(url, count, prelude, batch = 100) {
 }
 
 serveCommands({
-  async open({ url, count, prelude }) {
-    sockets = await openAll(url, count, prelude);
+  async open({ url, count, many, prelude }) {
+    sockets = await openAll(url, count, many, prelude);
     for (const socket of sockets) socket.removeAllListeners('message');
     return { type: 'opened', count: sockets.length };
   },

@@ -7,6 +7,7 @@ import { writeRawResponse } from './access/upgrade-guard.js';
 import { ERROR_CATALOG } from './error-catalog.js';
 import { sendMessage, type SocketHub } from './socket-hub.js';
 import { isoOf, toTaskDto } from './task-dto.js';
+import { encodeFrame } from './wire-frame.js';
 
 /**
  * The hub key of the owner's all-tasks sockets. Blank, so no session can be named so: client ids
@@ -66,7 +67,7 @@ export class OwnerFeed implements SocketFeed {
   private publish(message: ServerMessage): void {
     const seq = ++this.seq;
     const json = JSON.stringify(message);
-    this.hub.publish(ALL_TASKS_KEY, message, Buffer.from(`${json.slice(0, -1)},"seq":${seq}}`));
+    this.hub.publish(ALL_TASKS_KEY, message, encodeFrame(`${json.slice(0, -1)},"seq":${seq}}`));
   }
 }
 

@@ -2,13 +2,15 @@ import WebSocket from 'ws';
 import type { ServerMessage, TaskState } from '../protocol/messages.js';
 import { newDeliveryStats, type DeliveryStats } from '../metrics/delivery-stats.js';
 import { OutboxFlusher, SocketOutbox, type OutboxLimits } from './socket-outbox.js';
+import { encodeFrame, rawStreamOf, wireOf } from './wire-frame.js';
 
 /**
  * Which sockets belong to which session (client id). Several sockets may share an id (tabs of
  * one browser session) and all of them hear that id's messages; nobody else does.
  */
 export class SocketHub {
-  private readonly bySession = new Map<string, Set<WebSocket>>();
+  /** Each socket's outbox, by session: publishing walks them with no per-socket lookup. */
+  private readonly bySession = new Map<string, Map<WebSocket, SocketOutbox>>();
   /** Last state sent per unfinished task, per session with sockets: tells a progress tick from a state change. */
   private readonly taskStates = new Map<string, Map<string, TaskState>>();
   private readonly flusher = new OutboxFlusher();
@@ -31,10 +33,10 @@ export class SocketHub {
   /** Registers a socket under its session; it leaves by itself when it closes. */
   add(sessionId: string, socket: WebSocket): void {
     let sockets = this.bySession.get(sessionId);
-    if (!sockets) this.bySession.set(sessionId, (sockets = new Set()));
-    sockets.add(socket);
+    if (!sockets) this.bySession.set(sessionId, (sockets = new Map()));
+    const outbox = new SocketOutbox(socket, this.flusher, this.outboxLimits, this.delivery, Date.now, rawStreamOf(socket));
+    sockets.set(socket, outbox);
     this.total++;
-    const outbox = new SocketOutbox(socket, this.flusher, this.outboxLimits, this.delivery);
     outboxes.set(socket, outbox);
     socket.on('pong', (data) => outbox.acknowledge(data)); // the peer's answer to the outbox's probe
     socket.once('close', () => this.remove(sessionId, socket));
@@ -42,14 +44,14 @@ export class SocketHub {
 
   /**
    * Sends one message to every socket of a session (`frame`, when given, is its serialised form,
-   * as the journal made it). It is serialised and encoded once, however
-   * many sockets there are: every socket gets the same Buffer. A slow socket may coalesce
-   * progress ticks (see SocketOutbox); state changes always arrive, in order.
+   * as the journal made it). It is serialised, encoded and framed once, however many sockets there
+   * are: every socket gets the same bytes, in one write (see `wireFrame`). A slow socket may
+   * coalesce progress ticks (see SocketOutbox); state changes always arrive, in order.
    */
   publish(sessionId: string, message: ServerMessage, frame?: Buffer): void {
     const sockets = this.bySession.get(sessionId);
     if (!sockets) return;
-    frame ??= Buffer.from(JSON.stringify(message));
+    frame ??= encodeFrame(JSON.stringify(message));
     let taskId: string | undefined;
     let tick = false;
     if (message.type === 'taskQueued' || message.type === 'taskProgress') {
@@ -57,16 +59,13 @@ export class SocketHub {
       const sameState = this.recordState(sessionId, taskId, message.data.state);
       tick = sameState && message.type === 'taskProgress'; // a taskQueued is never coalesced
     }
-    for (const socket of sockets) {
-      const outbox = outboxes.get(socket);
-      if (outbox) outbox.send(frame, taskId, tick);
-      else sendFrame(socket, frame);
-    }
+    const wire = wireOf(frame);
+    for (const outbox of sockets.values()) outbox.send(frame, taskId, tick, wire);
   }
 
   /** Every open socket, for keep-alive sweeps and shutdown. */
   *sockets(): IterableIterator<WebSocket> {
-    for (const sockets of this.bySession.values()) yield* sockets;
+    for (const sockets of this.bySession.values()) yield* sockets.keys();
   }
 
   /** Records the state a task's message carries; true when it is the state last sent. */

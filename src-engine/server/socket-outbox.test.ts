@@ -298,3 +298,77 @@ describe('delivery counters (metrics)', () => {
     flusher.stop();
   });
 });
+
+describe('writes batched per turn (a real client)', () => {
+  let server: Server | undefined;
+  let wss: WebSocketServer | undefined;
+  afterEach(async () => {
+    wss?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  });
+
+  interface CountedStream {
+    writableCorked: number;
+    _write: (...args: unknown[]) => unknown;
+    _writev: (...args: unknown[]) => unknown;
+  }
+
+  /** A hub socket and its client; `writes()` counts the writes its TCP stream made (write or writev). */
+  async function connect(): Promise<{ hub: SocketHub; serverSide: WebSocket; client: WebSocket; stream: CountedStream; writes: () => number; received: string[] }> {
+    server = createServer();
+    wss = new WebSocketServer({ server });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const received: string[] = [];
+    client.on('message', (data) => received.push(data.toString()));
+    const [serverSide] = await accepted;
+    await once(client, 'open');
+    const hub = new SocketHub();
+    hub.add('s', serverSide);
+    const stream = (serverSide as unknown as { _socket: CountedStream })._socket;
+    let writes = 0;
+    const write = stream._write.bind(stream);
+    const writev = stream._writev.bind(stream);
+    stream._write = (...args) => (writes++, write(...args));
+    stream._writev = (...args) => (writes++, writev(...args));
+    return { hub, serverSide, client, stream, writes: () => writes, received };
+  }
+
+  it('sends a burst of one turn in a few writes, every frame in publish order, mixed with frames ws framed', async () => {
+    const { hub, serverSide, client, writes, received } = await connect();
+    const count = 3000;
+    for (let i = 0; i < count; i++) {
+      if (i % 3 === 0) sendMessage(serverSide, { type: 'pong', data: { timestamp: `#${i}` }, timestamp: T });
+      else hub.publish('s', queued(`#${i}`)); // never coalesced: every one must arrive
+    }
+    for (let i = 0; i < 2000 && received.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    const order = received.map((text) => {
+      const message = JSON.parse(text) as ServerMessage;
+      return Number((message.type === 'pong' ? message.data.timestamp : message.type === 'taskQueued' ? message.data.id : '').slice(1));
+    });
+    expect(order).toEqual(Array.from({ length: count }, (_, i) => i));
+    // ~1.5 MB in 64 KiB batches: a few dozen writes, not one per frame.
+    expect(writes()).toBeLessThan(count / 20);
+    expect(hub.delivery.framesSent).toBe(count);
+    client.terminate();
+  });
+
+  it('writes a lone frame at once, and uncorks a burst at the end of its turn (the microtask checkpoint)', async () => {
+    const { hub, client, stream, writes, received } = await connect();
+    hub.publish('s', queued('#0'));
+    expect(stream.writableCorked).toBe(0);
+    expect(writes()).toBe(1); // at once: no waiting for the end of the turn
+    hub.publish('s', queued('#1'));
+    hub.publish('s', queued('#2'));
+    expect(stream.writableCorked).toBe(1);
+    expect(writes()).toBe(1);
+    await Promise.resolve(); // the turn ends at its microtask checkpoint, not at the next loop iteration
+    expect(stream.writableCorked).toBe(0);
+    expect(writes()).toBe(2); // the two in one writev
+    for (let i = 0; i < 400 && received.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(received.map((text) => (JSON.parse(text) as { data: { id: string } }).data.id)).toEqual(['#0', '#1', '#2']);
+    client.terminate();
+  });
+});

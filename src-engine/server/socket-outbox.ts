@@ -1,5 +1,6 @@
 import { Deque } from '../channel/deque.js';
 import { newDeliveryStats, type DeliveryStats } from '../metrics/delivery-stats.js';
+import type { RawStream } from './wire-frame.js';
 
 /** The part of a `ws` WebSocket the outbox uses; tests pass a fake. */
 export interface OutboxSocket {
@@ -99,7 +100,19 @@ export class SocketOutbox {
     /** Shared by every outbox of a hub; read by the metrics. */
     private readonly stats: DeliveryStats = newDeliveryStats(),
     private readonly now: () => number = Date.now,
+    /**
+     * The socket's TCP stream, when frames framed by the hub may be written to it directly (see
+     * `rawStreamOf`); without it every frame goes through `socket.send`.
+     */
+    private readonly stream?: RawStream,
   ) {}
+
+  /** Turn of the event loop in which this outbox last wrote (see {@link TurnBatch}). */
+  private lastTurn = -1;
+  /** Whether this outbox corked its stream in the current turn. */
+  private corked = false;
+  /** Bytes written into the corked stream this turn: the kernel has not been offered them yet. */
+  private corkedBytes = 0;
 
   /** Frames waiting for the socket. */
   get pendingFrames(): number {
@@ -115,17 +128,57 @@ export class SocketOutbox {
    * Sends a frame now, or queues it when the socket is slow. `taskId` names the task the frame is
    * about (undefined for other messages); `tick` marks a progress tick, which may be coalesced.
    */
-  send(frame: Buffer, taskId?: string, tick = false): void {
+  send(frame: Buffer, taskId?: string, tick = false, wire?: Buffer): void {
     const socket = this.socket;
     if (socket.readyState !== OPEN) return;
-    if (this.bytes === 0 && socket.bufferedAmount < this.limits.highWaterBytes) {
+    // Bytes corked this turn are not a sign of a slow peer: the kernel was not offered them yet.
+    if (this.bytes === 0 && socket.bufferedAmount - this.corkedBytes < this.limits.highWaterBytes) {
       this.stats.framesSent++;
-      socket.send(frame, TEXT);
-      this.sent += frame.length;
+      this.write(frame, wire);
       if (this.sent - this.read >= this.limits.maxPendingBytes / 4) this.checkReader();
       return;
     }
     this.enqueue(frame, taskId, tick);
+  }
+
+  /**
+   * Hands a frame to the socket. `wire`, when given, is `frame` already framed (see `wireFrame`):
+   * written to the stream as is, one `write` with no per-socket allocation. From the second frame
+   * in one turn (see {@link TurnBatch}) on, the stream is corked, so that a burst (a replay, a
+   * greeting and its snapshot, a handler reporting in a loop) leaves in one `writev` at the end of
+   * the turn instead of one system call per frame; a lone frame still leaves at once.
+   */
+  private write(frame: Buffer, wire: Buffer | undefined): void {
+    const stream = this.stream;
+    if (stream !== undefined) {
+      if (this.lastTurn === turns.current) {
+        if (!this.corked) {
+          stream.cork();
+          this.corked = true;
+          turns.corked.push(this);
+        }
+      } else {
+        this.lastTurn = turns.current;
+        turns.touch();
+      }
+    }
+    // ws.send on a corked stream cork/uncorks inside ours (corks nest), so its frames join the batch.
+    if (stream !== undefined && wire !== undefined) stream.write(wire);
+    else this.socket.send(frame, TEXT);
+    this.sent += frame.length;
+    if (this.corked) {
+      this.corkedBytes += frame.length;
+      // A batch stays small: past the high-water mark it goes to the kernel now.
+      if (this.corkedBytes >= this.limits.highWaterBytes) this.uncork();
+    }
+  }
+
+  /** Offers what was corked this turn to the kernel. */
+  uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.corkedBytes = 0;
+    this.stream?.uncork();
   }
 
   /** A pong arrived: if it answers our probe, the peer has read everything sent before it. */
@@ -160,8 +213,7 @@ export class SocketOutbox {
       if (entry.taskId !== undefined && this.lastByTask!.get(entry.taskId) === entry) this.lastByTask!.delete(entry.taskId);
       this.stats.framesSent++;
       this.stats.onDelay?.(performance.now() - entry.queuedAt);
-      socket.send(frame, TEXT);
-      this.sent += frame.length;
+      this.write(frame, undefined);
     }
     this.checkReader();
     return true;
@@ -169,6 +221,7 @@ export class SocketOutbox {
 
   /** Drops the backlog (the socket closed, or was cut off). */
   discard(): void {
+    this.uncork();
     this.stats.framesDropped += this.pendingFrames;
     this.queue = undefined;
     this.lastByTask = undefined;
@@ -230,6 +283,38 @@ export class SocketOutbox {
     return true;
   }
 }
+
+/**
+ * Turns, as far as the send path cares: the synchronous run of one callback of the event loop (a
+ * timer, an I/O event, an immediate), which ends at the microtask checkpoint that follows it.
+ * `current` advances at the end of every turn in which some outbox wrote (one microtask per such
+ * turn, not per frame), and the streams corked during it are uncorked then.
+ *
+ * Why not the whole loop iteration (`setImmediate`): frames corked early in a long timers phase
+ * (a loaded server fires hundreds of timers in one) would wait for all of it. Ending at the
+ * microtask checkpoint delays a frame by nothing but the rest of the callback that wrote it.
+ */
+class TurnBatch {
+  current = 0;
+  readonly corked: SocketOutbox[] = [];
+  private scheduled = false;
+  private readonly end = (): void => {
+    this.scheduled = false;
+    this.current++;
+    const corked = this.corked;
+    for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
+    corked.length = 0;
+  };
+
+  /** Some outbox wrote in this turn: make sure the turn ends. */
+  touch(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.end);
+  }
+}
+
+const turns = new TurnBatch();
 
 /**
  * Retries the outboxes of slow sockets: first at the next turn of the event loop (a burst written

@@ -5,7 +5,7 @@ import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../engine/task-record.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { SqliteTaskStore, StoreError } from './sqlite-task-store.js';
+import { SqliteTaskStore, StoreError, TICK_WRITE_MS } from './sqlite-task-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -80,6 +80,46 @@ describe('SqliteTaskStore', () => {
     await first;
     expect(store.loadAll()).toEqual([expect.objectContaining({ id: 'x', state: 'running', progress: 30 })]);
     await store.close();
+  });
+
+  it('writes a lone progress tick within TICK_WRITE_MS, once, in its latest state', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const record = task('t', { state: 'running', statusText: 'Running' });
+    await store.save(record);
+    const commits: number[] = [];
+    store.onCommit = (_ms, rows) => commits.push(rows);
+    for (let i = 1; i <= 50; i++) {
+      record.progress = i;
+      store.saveSoon(record);
+      await new Promise((resolve) => setImmediate(resolve)); // a tick per turn
+    }
+    expect(commits).toEqual([]); // no transaction per turn
+    await new Promise((resolve) => setTimeout(resolve, TICK_WRITE_MS + 50));
+    expect(commits).toEqual([1]);
+    const reader = new Database(path);
+    expect((reader.prepare('SELECT progress FROM tasks WHERE id = ?').get('t') as { progress: number }).progress).toBe(50);
+    reader.close();
+    await store.close();
+  });
+
+  it('writes a waiting tick with the next state change, and at close', async () => {
+    const path = tempDb();
+    const store = SqliteTaskStore.open(path);
+    const a = task('a', { state: 'running' });
+    const b = task('b', { state: 'running' });
+    await Promise.all([store.save(a), store.save(b)]);
+    a.progress = 40;
+    store.saveSoon(a);
+    b.state = 'completed';
+    await store.save(b); // a state change opens a batch at once; the tick rides along
+    expect(store.loadAll().find((t) => t.id === 'a')?.progress).toBe(40);
+    a.progress = 70;
+    store.saveSoon(a);
+    await store.close(); // before its interval: close writes it
+    const reopened = SqliteTaskStore.open(path);
+    expect(reopened.loadAll().find((t) => t.id === 'a')?.progress).toBe(70);
+    await reopened.close();
   });
 
   it('deletes tasks, and a delete wins over a save staged in the same turn', async () => {

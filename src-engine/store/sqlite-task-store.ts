@@ -102,6 +102,13 @@ function pending(): Pending {
   return { promise, resolve, reject };
 }
 
+/**
+ * Longest a progress tick waits for a batch to join before it opens one (see `saveSoon`). A
+ * second, as for a flooding log's tail: a crash loses at most that much progress, and progress is
+ * all it can lose (a task running at a crash is run again or failed at the next start anyway).
+ */
+export const TICK_WRITE_MS = 1000;
+
 /** Rows (ids for deletes) per statement, at most. */
 const MAX_INSERT_ROWS = 128;
 const MAX_UPDATE_ROWS = 64;
@@ -206,6 +213,8 @@ export class SqliteTaskStore implements TaskStore {
   /** Whether writes succeed, and the backoff while they do not (see docs/durability.md). */
   readonly health = new WriteHealth();
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Opens a batch for ticks staged with no batch open (see `saveSoon`). */
+  private tickTimer: NodeJS.Timeout | undefined;
   /** Set by {@link stopRetrying} and close: a failed write is then given up instead of held. */
   private givingUp = false;
   /**
@@ -362,10 +371,23 @@ export class SqliteTaskStore implements TaskStore {
     return this.stored.has(task.id) ? batch.promise : (batch.fresh ??= pending()).promise;
   }
 
+  /**
+   * A progress tick: it joins the next batch, and opens one of its own only after
+   * {@link TICK_WRITE_MS}. Why wait: a task ticking every turn (or a thousand tasks ticking) made
+   * a transaction per turn of one-row updates that were replaced a millisecond later; waiting
+   * writes each task's latest tick once per interval. A crash may lose the ticks of that interval,
+   * never a state change (those open a batch at once, and take the staged ticks along).
+   */
   saveSoon(task: Readonly<TaskRecord>): void {
     if (this.closed) return;
     this.staged.set(task.id, task);
-    if (!this.batch) this.openBatch();
+    if (!this.batch && !this.tickTimer) {
+      this.tickTimer = setTimeout(() => {
+        this.tickTimer = undefined;
+        if (!this.closed && !this.batch && this.staged.size > 0) this.openBatch();
+      }, TICK_WRITE_MS);
+      this.tickTimer.unref();
+    }
   }
 
   delete(ids: readonly string[]): Promise<void> {
@@ -400,6 +422,10 @@ export class SqliteTaskStore implements TaskStore {
     if (this.closed) return;
     this.stopRetrying();
     this.pruner?.stop();
+    // Ticks still waiting for their interval are written now.
+    clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    if (!this.batch && this.staged.size > 0) this.openBatch();
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
     try {
