@@ -77,12 +77,11 @@ function verdict(row) {
   if (row.failed) return 'FAILED';
   if (row.skipped) return `skipped: ${row.skipped}`;
   if (!target) return '';
+  // Lower is better (times, memory, CPU): ours may be at most this multiple of the baseline.
   if (target.maxRatio !== undefined) return ratioOf(row) <= target.maxRatio ? `≤ ${target.maxRatio}× ✔` : `≤ ${target.maxRatio}× ✘`;
   if (target.ratio !== undefined) return ratioOf(row) >= target.ratio ? `≥ ${target.ratio}× ✔` : `≥ ${target.ratio}× ✘`;
   if (target.absolute !== undefined) return row.ours >= target.absolute ? `≥ ${formatNumber(target.absolute)} ✔` : `≥ ${formatNumber(target.absolute)} ✘`;
   if (target.max !== undefined) return row.ours <= target.max ? `≤ ${target.max} ✔` : `≤ ${target.max} ✘`;
-  // Lower is better (times, memory): ours may be at most this multiple of the baseline.
-  if (target.maxRatio !== undefined) return ratioOf(row) <= target.maxRatio ? `≤ ${target.maxRatio}× ✔` : `≤ ${target.maxRatio}× ✘`;
   return '';
 }
 
