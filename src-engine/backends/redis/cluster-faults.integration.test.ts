@@ -205,3 +205,25 @@ describe('workers that stop', { timeout: 90_000 }, () => {
     expect(final.data).toMatchObject({ state: 'failed', attempt: 1, error: 'Interrupted: the worker running it stopped or lost its connection' });
   });
 });
+
+describe('per-kind limits across the cluster', { timeout: 90_000 }, () => {
+  it('a job with concurrency 1 never runs twice at once, whichever workers take its tasks', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const slow = fileURLToPath(new URL('../../jobs/test-support/slow.mjs', import.meta.url));
+    const jobsFile = join(mkdtempSync(join(tmpdir(), 'task-monitor-cluster-limit-')), 'jobs.json');
+    writeFileSync(jobsFile, JSON.stringify({ jobs: { single: { command: [process.execPath, slow, '16'], concurrency: 1 } } }));
+    cluster = await startCluster({ nodes: 0, workers: 0 });
+    const a = await cluster.addNode({ jobs: jobsFile });
+    await cluster.addWorker(['--jobs', jobsFile]);
+    await cluster.addWorker(['--jobs', jobsFile]);
+    const client = await watch(a.url, 'limited');
+    const ids = await Promise.all([1, 2, 3].map((i) => submit(a.url, { name: `Limited ${i}`, kind: 'single', clientId: 'limited' })));
+    const finals = await Promise.all(ids.map((id) => client.waitForFinal(id, 60_000)));
+    expect(finals.map((final) => final.data.state)).toEqual(['completed', 'completed', 'completed']);
+    const spans = finals.map((final) => [Date.parse(final.data.startedAt!), Date.parse(final.data.completedAt!)] as const).sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+});

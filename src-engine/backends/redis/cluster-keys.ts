@@ -56,6 +56,14 @@ export class ClusterKeys {
   get schedulesChannel(): string {
     return `${this.prefix}:schedules-changed`;
   }
+  /** ZSET of a kind's run slots (task id → lease end), for its cluster-wide `concurrency`. */
+  kindRunning(kind: string): string {
+    return `${this.prefix}:kind-running:${kind}`;
+  }
+  /** ZSET of a kind's recent starts, for its cluster-wide `rateLimit`. */
+  kindStarts(kind: string): string {
+    return `${this.prefix}:kind-starts:${kind}`;
+  }
   /** BullMQ's own prefix for the queue. */
   get bullPrefix(): string {
     return `${this.prefix}:bull`;

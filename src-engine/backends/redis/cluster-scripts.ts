@@ -118,3 +118,35 @@ local id = '0-0'
 if #last > 0 then id = last[1][1] end
 return {id, redis.call('HVALS', KEYS[1])}
 `;
+
+/**
+ * Takes a run slot of a kind that limits itself (`concurrency`, `rateLimit`), for the whole
+ * cluster. Slots are leases (a worker that dies frees its slot when the lease runs out; a running
+ * task renews its own).
+ * KEYS: the kind's running leases (ZSET task id → lease end), its recent starts (ZSET).
+ * ARGV: task id, now, lease end, concurrency (0: none), rate max (0: none), rate window ms.
+ * Returns {1} when taken, or {0, ms to wait, reason}.
+ */
+export const TAKE_KIND_SLOT = `
+local now = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  return {1}
+end
+local limit = tonumber(ARGV[4])
+if limit > 0 and redis.call('ZCARD', KEYS[1]) >= limit then return {0, 500, 'limit'} end
+local max = tonumber(ARGV[5])
+if max > 0 then
+  local per = tonumber(ARGV[6])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - per)
+  if redis.call('ZCARD', KEYS[2]) >= max then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    return {0, math.max(50, tonumber(oldest[2]) + per - now), 'rate'}
+  end
+  redis.call('ZADD', KEYS[2], now, ARGV[1] .. ':' .. now)
+  redis.call('PEXPIRE', KEYS[2], per * 2)
+end
+if limit > 0 then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return {1}
+`;

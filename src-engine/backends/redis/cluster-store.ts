@@ -4,7 +4,7 @@ import type { NumberedEvent } from '../../engine/session-event-log.js';
 import type { TaskRecord } from '../../engine/task-record.js';
 import type { TaskLogLine } from '../../protocol/messages.js';
 import { ClusterKeys } from './cluster-keys.js';
-import { COMMIT_TASK, DELETE_TASKS, LOAD_ALL, OPEN_SESSION } from './cluster-scripts.js';
+import { COMMIT_TASK, DELETE_TASKS, LOAD_ALL, OPEN_SESSION, TAKE_KIND_SLOT } from './cluster-scripts.js';
 import { decodeEvent, encodeEvent, type StoredEvent, type StoredTask } from './stored-event.js';
 
 /** Options of {@link ClusterStore}. */
@@ -115,6 +115,30 @@ export class ClusterStore {
     const events = entries.map((entry) => journalEntry(sessionId, entry));
     if (events.length !== to - from + 1 || events[0]?.seq !== from) return undefined;
     return events;
+  }
+
+  /**
+   * Takes (or renews) a run slot of a kind with a `concurrency` or `rateLimit` of its own, for the
+   * whole cluster; answers how long to wait when there is none.
+   */
+  async takeKindSlot(kind: string, taskId: string, limits: { concurrency?: number; rateLimit?: { max: number; perMs: number } }, leaseMs: number, now: number): Promise<{ ok: true } | { ok: false; waitMs: number; reason: string }> {
+    const reply = (await this.redis.eval(
+      TAKE_KIND_SLOT, 2, this.keys.kindRunning(kind), this.keys.kindStarts(kind),
+      taskId, String(now), String(now + leaseMs), String(limits.concurrency ?? 0), String(limits.rateLimit?.max ?? 0), String(limits.rateLimit?.perMs ?? 0),
+    )) as [number, number?, string?];
+    if (reply[0] === 1) return { ok: true };
+    const waitMs = Number(reply[1] ?? 500);
+    return { ok: false, waitMs, reason: reply[2] === 'rate' ? `rate limit: next slot in ${Math.ceil(waitMs / 1000)} s` : `job limit ${limits.concurrency} reached` };
+  }
+
+  /** Renews a held kind slot (a long task keeps its place). */
+  async renewKindSlot(kind: string, taskId: string, leaseMs: number, now: number): Promise<void> {
+    await this.redis.zadd(this.keys.kindRunning(kind), 'XX', String(now + leaseMs), taskId);
+  }
+
+  /** Frees a kind slot at the end of a run. */
+  async releaseKindSlot(kind: string, taskId: string): Promise<void> {
+    await this.redis.zrem(this.keys.kindRunning(kind), taskId);
   }
 
   /** Asks the worker running a task to cancel it (and any worker about to start it). */

@@ -70,8 +70,11 @@ export class ClusterWorker {
   private worker: Worker | undefined;
   private subscriber: Redis | undefined;
   private stopping = false;
+  /** How long a kind slot is held without renewal: a dead worker's slot frees after this. */
+  private readonly leaseMs: number;
 
   constructor(private readonly options: ClusterWorkerOptions) {
+    this.leaseMs = (options.lockDurationMs ?? 10_000) * 2;
     this.store = options.store;
     this.kindOf = options.kindOf;
     this.now = options.now ?? Date.now;
@@ -141,8 +144,21 @@ export class ClusterWorker {
       await job.moveToDelayed(this.now() + PAUSED_RECHECK_MS, token);
       throw new DelayedError();
     }
+    const limited = kind && (kind.concurrency !== undefined || kind.rateLimit !== undefined);
+    if (limited) {
+      const slot = await this.store.takeKindSlot(kind.name, stored.id, kind, this.leaseMs, this.now());
+      if (!slot.ok) {
+        await job.moveToDelayed(this.now() + slot.waitMs, token);
+        throw new DelayedError();
+      }
+    }
     const task = await this.claim(stored, kind);
-    if (!task) return;
+    if (!task) {
+      if (limited) await this.store.releaseKindSlot(kind.name, stored.id).catch(() => undefined);
+      return;
+    }
+    // A long run renews its slot, so the kind's limit holds however long it runs.
+    const renewal = limited ? setInterval(() => void this.store.renewKindSlot(kind.name, task.id, this.leaseMs, this.now()).catch(() => undefined), this.leaseMs / 3) : undefined;
     const control = new RunControl();
     this.running.set(task.id, { jobId: job.id!, control });
     signal?.addEventListener('abort', () => control.abort(new Error(CANCEL_REASON)), { once: true });
@@ -150,6 +166,8 @@ export class ClusterWorker {
       if (await this.store.cancelRequested(task.id)) control.abort(new Error(CANCEL_REASON));
       await this.run(task, kind, control);
     } finally {
+      clearInterval(renewal);
+      if (limited) await this.store.releaseKindSlot(kind.name, task.id).catch(() => undefined);
       this.running.delete(task.id);
       control.settle();
     }
