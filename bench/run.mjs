@@ -4,6 +4,7 @@
 //   npm run bench                      everything (about 6-8 minutes)
 //   npm run bench -- --quick           smaller counts, shorter loads (about 3 minutes)
 //   npm run bench -- --only=fanout,http
+//   npm run bench -- --only=ui --quick   the UI in Chromium (needs `npm run build` first)
 //
 // Results also go to .tmp/bench/latest.json (and a dated copy).
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchPath, formatNumber } from './lib/common.mjs';
 
-const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint'];
+const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'ui'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -75,6 +76,8 @@ function verdict(row) {
   if (row.skipped) return `skipped: ${row.skipped}`;
   if (!target) return '';
   if (target.ratio !== undefined) return ratioOf(row) >= target.ratio ? `≥ ${target.ratio}× ✔` : `≥ ${target.ratio}× ✘`;
+  // Times and sizes: ours may be at most this many times the baseline.
+  if (target.maxRatio !== undefined) return ratioOf(row) <= target.maxRatio ? `≤ ${target.maxRatio}× ✔` : `≤ ${target.maxRatio}× ✘`;
   if (target.absolute !== undefined) return row.ours >= target.absolute ? `≥ ${formatNumber(target.absolute)} ✔` : `≥ ${formatNumber(target.absolute)} ✘`;
   if (target.max !== undefined) return row.ours <= target.max ? `≤ ${target.max} ✔` : `≤ ${target.max} ✘`;
   return '';
