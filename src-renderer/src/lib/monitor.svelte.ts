@@ -153,7 +153,7 @@ export class Monitor {
    * hydrated); {@link start} takes it over. Browser only.
    */
   preconnect(): void {
-    if (this.#init.sessionIsNew) return; // start() may switch to the session this browser remembers
+    // (If start() then switches to the session this browser remembers, it reloads the page.)
     this.connection.preconnect();
   }
 

@@ -8,6 +8,7 @@ import type { LogLevel } from '../logs/log-buffer.js';
 import type { ConnectionPhase } from './connection-status.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectOptions } from './reconnect-schedule.js';
 import { parseServerMessage } from './server-messages.js';
+import { takeEarlySocket } from './early-socket.js';
 
 /** What a {@link LiveConnection} needs from its page. */
 export interface LiveConnectionOptions {
@@ -64,9 +65,16 @@ export class LiveConnection {
    */
   preconnect(): void {
     if (this.#running || this.#early) return;
+    const url = this.#options.url();
+    // The HTML's own inline script may have opened it already (see early-socket.ts).
+    const adopted = takeEarlySocket(url);
+    if (adopted) {
+      this.#early = adopted;
+      return;
+    }
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.#options.url());
+      socket = new WebSocket(url);
     } catch {
       return; // start() tries again, and says why
     }
