@@ -113,7 +113,7 @@ try {
   // Warm-up (not counted): the browser's first tab and the server's first render of each page.
   for (const count of COUNTS) for (const run of Object.values(variants)) await run(count);
 
-  const samples = Object.fromEntries(COUNTS.map((count) => [count, { live: [], socket: [], fcp: [], noJsFcp: [], cards: [] }]));
+  const samples = Object.fromEntries(COUNTS.map((count) => [count, { live: [], socket: [], fcp: [], noJsFcp: [], cards: [], ttfb: [], noJsTtfb: [] }]));
   const sectionStart = performance.now();
   let rounds = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -131,10 +131,14 @@ try {
           s.live.push(result.live);
           s.fcp.push(result.fcp);
           s.cards.push(result.cards);
+          s.ttfb.push(result.ttfb);
         } else if (name === 'socket') s.socket.push(result.live);
-        else s.noJsFcp.push(result.fcp);
+        else {
+          s.noJsFcp.push(result.fcp);
+          s.noJsTtfb.push(result.ttfb);
+        }
       }
-      log(`round ${round + 1}, ${count} tasks: Connected ${Math.round(s.live.at(-1))} ms (socket floor ${Math.round(s.socket.at(-1))}), FCP ${Math.round(s.fcp.at(-1))} ms (no-JS ${Math.round(s.noJsFcp.at(-1))}), ${s.cards.at(-1)} cards`);
+      log(`round ${round + 1}, ${count} tasks: Connected ${Math.round(s.live.at(-1))} ms (socket floor ${Math.round(s.socket.at(-1))}), FCP ${Math.round(s.fcp.at(-1))} ms (no-JS ${Math.round(s.noJsFcp.at(-1))}), first byte ${Math.round(s.ttfb.at(-1))} ms (no-JS ${Math.round(s.noJsTtfb.at(-1))}), ${s.cards.at(-1)} cards`);
     }
     rounds++;
   }
@@ -167,7 +171,8 @@ try {
       baselineName: 'same HTML, scripts stripped',
       unit: 'ms',
       target: { maxRatio: 1.3 },
-      samples: { ours: s.fcp, baseline: s.noJsFcp },
+      // The first byte: the real page is rendered per request, the floor is a static file.
+      samples: { ours: s.fcp, baseline: s.noJsFcp, oursFirstByte: s.ttfb, baselineFirstByte: s.noJsTtfb },
     });
   }
   for (const count of COUNTS.filter((n) => n > 0)) {

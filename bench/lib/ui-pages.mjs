@@ -45,7 +45,7 @@ export function painted() {
 
 /** In the page: its first contentful paint, ms since navigation start. */
 export function paintFigures() {
-  return { fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null };
+  return { fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null, ttfb: performance.getEntriesByType('navigation')[0]?.responseStart ?? null };
 }
 
 /** In the page: whether the page recorded its live moment and painted. */
@@ -55,5 +55,12 @@ export function liveAndPainted() {
 
 /** In the page: what the real page reports (live moment, first paint, task cards in the DOM). */
 export function monitorFigures() {
-  return { live: window.__live, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null, cards: document.querySelectorAll('li.task').length };
+  const navigation = performance.getEntriesByType('navigation')[0];
+  return {
+    live: window.__live,
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    ttfb: navigation?.responseStart ?? null,
+    domContentLoaded: navigation?.domContentLoadedEventEnd ?? null,
+    cards: document.querySelectorAll('li.task').length,
+  };
 }
