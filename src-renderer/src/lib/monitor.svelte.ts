@@ -439,10 +439,8 @@ export class Monitor {
         if (scoped) void this.refreshCounts();
         const first = !this.synced;
         this.synced = true;
-        if (this.#asRendered) {
-          // The page now holds the list: the page on screen is cut from it, at the same place.
-          this.#asRendered = false;
-        }
+        // The page now holds the list: the page on screen is cut from it, at the same place.
+        this.#asRendered = false;
         // The first HTML held one page; a filtered list may match older tasks than the snapshot's.
         if (first) this.#searchOlderSoon(0);
         const n = message.data.tasks.length;
