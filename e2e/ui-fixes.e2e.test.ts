@@ -134,20 +134,20 @@ describe.skipIf(!browserAvailable())('UI fixes (browser)', () => {
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
     // The page holds the newest 200 and draws one page of them at a time (not 200 cards).
     const pager = page.getByTestId('task-pager');
-    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–20 of 200'));
-    expect(await page.locator('li.task').count()).toBe(20);
+    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–10 of 200'));
+    expect(await page.locator('li.task').count()).toBe(10);
     expect(await page.getByTestId('list-summary').textContent()).toBe('Showing the newest 200 of 205 tasks');
     expect(await counter(page, 'failed')).toBe(205);
     expect(await counter(page, 'all')).toBe(205);
-    // Every one of the 200 is reachable: turning pages in place, and from a link (?page=10, rendered by the server).
+    // Every one of the 200 is reachable: turning pages in place, and from a link (?page=20, rendered by the server).
     await pager.getByRole('link', { name: 'Older ›' }).click();
-    expect(await pager.locator('.range').textContent()).toBe('21–40 of 200');
+    expect(await pager.locator('.range').textContent()).toBe('11–20 of 200');
     expect(new URL(page.url()).searchParams.get('page')).toBe('2');
-    await page.goto(`${server.url}/?page=10`);
-    expect(await pager.locator('.range').textContent()).toBe('181–200 of 200');
+    await page.goto(`${server.url}/?page=20`);
+    expect(await pager.locator('.range').textContent()).toBe('191–200 of 200');
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    await eventually(async () => expect(await page.locator('li.task').count()).toBe(20));
-    expect(await pager.locator('.range').textContent()).toBe('181–200 of 200');
+    await eventually(async () => expect(await page.locator('li.task').count()).toBe(10));
+    expect(await pager.locator('.range').textContent()).toBe('191–200 of 200');
     await page.goto(server.url);
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
 
@@ -162,8 +162,8 @@ describe.skipIf(!browserAvailable())('UI fixes (browser)', () => {
     expect(compact).toBeGreaterThan(cards * 2);
     await page.reload();
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–50 of 200'));
-    expect(await page.locator('li.task.compact').count()).toBe(50);
+    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–25 of 200'));
+    expect(await page.locator('li.task.compact').count()).toBe(25);
     expect(errors).toEqual([]);
   });
 });

@@ -5,8 +5,11 @@
  */
 import type { ListView } from './list-view.js';
 
-/** Tasks per page: a card view's screenful or two, more lines in the compact view. */
-export const PAGE_SIZE: Readonly<Record<ListView, number>> = Object.freeze({ cards: 20, compact: 50 });
+/**
+ * Tasks per page: about what a large screen shows (10 cards; 25 one-line tasks in the compact
+ * view). The first HTML carries one page, and the browser hydrates one page of cards.
+ */
+export const PAGE_SIZE: Readonly<Record<ListView, number>> = Object.freeze({ cards: 10, compact: 25 });
 
 /**
  * Most tasks the list holds from the server without a search: the newest ones, as many as a
