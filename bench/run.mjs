@@ -4,6 +4,7 @@
 //   npm run bench                      everything (about 6-8 minutes)
 //   npm run bench -- --quick           smaller counts, shorter loads (about 3 minutes)
 //   npm run bench -- --only=fanout,http
+//   npm run bench -- --only=ui --quick   the UI in Chromium (needs `npm run build` first)
 //
 // bullmq and cluster start a private redis-server (127.0.0.1, a temp folder); without one
 // installed they print a skipped row. cluster also needs the launcher's cluster mode (--redis).
@@ -14,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchPath, formatNumber } from './lib/common.mjs';
 
-const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'bullmq', 'cluster'];
+const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'ui', 'bullmq', 'cluster'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -122,7 +122,7 @@ describe.skipIf(!browserAvailable())('UI fixes (browser)', () => {
     await eventually(async () => expect(await taskCard(page, 'Fails once').getAttribute('data-state')).toBe('failed'), 15_000);
   });
 
-  it('counts every task of the session, not only the 200 the page holds, and lists many in a compact view', async () => {
+  it('counts every task of the session, not only the 200 the page holds, pages through those 200, and lists many in a compact view', async () => {
     const { page, errors, sessionId } = await openSession({ width: 1440, height: 900 });
     // 205 tasks that fail at once; the session may queue 200 at a time, so in two rounds.
     for (const round of [100, 105]) {
@@ -132,9 +132,24 @@ describe.skipIf(!browserAvailable())('UI fixes (browser)', () => {
     await eventually(async () => expect(await counter(page, 'failed')).toBe(205), 15_000);
     await page.reload();
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    expect(await page.locator('li.task').count()).toBe(200);
+    // The page holds the newest 200 and draws one page of them at a time (not 200 cards).
+    const pager = page.getByTestId('task-pager');
+    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–10 of 200'));
+    expect(await page.locator('li.task').count()).toBe(10);
+    expect(await page.getByTestId('list-summary').textContent()).toBe('Showing the newest 200 of 205 tasks');
     expect(await counter(page, 'failed')).toBe(205);
     expect(await counter(page, 'all')).toBe(205);
+    // Every one of the 200 is reachable: turning pages in place, and from a link (?page=20, rendered by the server).
+    await pager.getByRole('link', { name: 'Older ›' }).click();
+    expect(await pager.locator('.range').textContent()).toBe('11–20 of 200');
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+    await page.goto(`${server.url}/?page=20`);
+    expect(await pager.locator('.range').textContent()).toBe('191–200 of 200');
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
+    await eventually(async () => expect(await page.locator('li.task').count()).toBe(10));
+    expect(await pager.locator('.range').textContent()).toBe('191–200 of 200');
+    await page.goto(server.url);
+    await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
 
     // The compact list shows many more tasks on one screen than cards do, and the URL keeps it.
     const inView = () => page.evaluate<number>(`document.querySelector('ol.list').scrollIntoView({ block: 'start' }); [...document.querySelectorAll('li.task')].filter((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }).length`);
@@ -147,7 +162,8 @@ describe.skipIf(!browserAvailable())('UI fixes (browser)', () => {
     expect(compact).toBeGreaterThan(cards * 2);
     await page.reload();
     await connectionStatus(page).getByText('Connected', { exact: true }).waitFor();
-    expect(await page.locator('li.task.compact').count()).toBe(200);
+    await eventually(async () => expect(await pager.locator('.range').textContent()).toBe('1–25 of 200'));
+    expect(await page.locator('li.task.compact').count()).toBe(25);
     expect(errors).toEqual([]);
   });
 });

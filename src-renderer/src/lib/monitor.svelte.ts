@@ -11,7 +11,8 @@ import { EventLog } from './logs/event-log.svelte.js';
 import { restLogReader, TaskLogFeed } from './logs/task-log-feed.svelte.js';
 import { cookieAssignment, isValidSessionId, SESSION_COOKIE, SESSION_STORAGE_KEY } from './session/session-id.js';
 import { filterTasks, isFiltering, matchesFilter, NO_FILTER, SCOPE_FILTER_KEYS, sameFilter, type TaskFilter } from './tasks/task-filter.js';
-import type { ListScope } from './tasks/list-view.js';
+import type { ListScope, ListView } from './tasks/list-view.js';
+import { LIST_LIMIT, PAGE_SIZE, pageOf, renderedPage, type PageWindow } from './tasks/task-pages.js';
 import { describeTransition, placeholderTask, type TaskCounts } from './tasks/task-list.js';
 import { TaskStore } from './tasks/task-store.svelte.js';
 import {
@@ -38,6 +39,15 @@ export interface MonitorInit {
   tasks: TaskDto[];
   /** How many tasks the session has (the list answer's `total`). */
   total: number;
+  /**
+   * How many tasks the list shows in all, as the server counted them for the first HTML (those
+   * matching the URL's filter, at most {@link LIST_LIMIT}); `tasks` is one page of them, at
+   * `offset`. Absent: `tasks` is the whole list.
+   */
+  listed?: number;
+  offset?: number;
+  /** Cards or compact lines (the page size follows). */
+  view?: ListView;
   /** Counts by state of all the session's tasks (the list answer's `counts`), if known. */
   counts?: TaskCounts | null;
   /** The filter the page's URL asks for. */
@@ -83,6 +93,24 @@ export class Monitor {
   filter = $state<TaskFilter>(NO_FILTER);
   /** The tasks that pass the filter, newest first. */
   visible = $derived.by(() => filterTasks(this.tasks.tasks, this.filter));
+  /** Cards or compact lines. */
+  view = $state<ListView>('cards');
+  /** The page of the list asked for (from 1; {@link listing} clamps it). */
+  page = $state(1);
+  /**
+   * Whether the list is still the one page the server rendered: until the first snapshot (or the
+   * person changes the filter, view or page), the page holds only that page of tasks, so it
+   * shows it as the server counted it.
+   */
+  #asRendered = $state(false);
+  /** The page of the list on screen: only these tasks are drawn. */
+  listing = $derived.by<PageWindow<TaskDto>>(() =>
+    this.#asRendered
+      ? renderedPage(this.visible, this.#init.offset ?? 0, this.#init.listed ?? this.visible.length, PAGE_SIZE[this.view])
+      : pageOf(this.visible, this.page, PAGE_SIZE[this.view]),
+  );
+  /** How many tasks the page holds, or (while it shows the rendered page only) will hold once live. */
+  held = $derived.by(() => (this.#asRendered ? Math.max(this.tasks.tasks.length, Math.min(this.tasks.total, LIST_LIMIT)) : this.tasks.tasks.length));
   /** Whether a search of older tasks (not held by the page) is on its way. */
   searching = $state(false);
   /** The queue's switches (owner only), live from `queueState` frames; null when not known. */
@@ -106,6 +134,9 @@ export class Monitor {
     this.clock = new ServerClock(init.serverTime);
     this.tasks = new TaskStore(init.tasks, init.total, () => this.clock.read(), init.counts ?? undefined);
     this.filter = init.filter;
+    this.view = init.view ?? 'cards';
+    this.#asRendered = init.listed !== undefined && init.listed > init.tasks.length;
+    this.page = Math.floor((init.offset ?? 0) / PAGE_SIZE[this.view]) + 1;
     this.#scopeCounts(init.filter);
     this.queue = init.queue ?? null;
     this.connection = new LiveConnection({
@@ -115,6 +146,15 @@ export class Monitor {
       onChange: () => void this.refreshHealth(),
     });
     this.logs = new TaskLogFeed((message) => this.connection.send(message), restLogReader(fetch));
+  }
+
+  /**
+   * Opens the page's socket as early as the page can (while its components are still being
+   * hydrated); {@link start} takes it over. Browser only.
+   */
+  preconnect(): void {
+    // (If start() then switches to the session this browser remembers, it reloads the page.)
+    this.connection.preconnect();
   }
 
   /** Goes live: session bookkeeping, socket, clock and connection count. Browser only. */
@@ -166,20 +206,45 @@ export class Monitor {
     if (sameFilter(filter, this.filter) && filter.q === this.filter.q) return;
     const rescoped = this.allSessions && SCOPE_FILTER_KEYS.some((key) => (filter[key] ?? '') !== (this.filter[key] ?? ''));
     this.filter = filter;
+    this.#asRendered = false;
+    this.page = 1;
     if (rescoped) {
       this.#scopeCounts(filter);
       void this.refreshCounts();
     }
+    this.#searchOlderSoon(SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Shows another page of the list (clamped to the pages there are). */
+  setPage(page: number): void {
+    this.#asRendered = false;
+    this.page = page;
+  }
+
+  /** Cards or compact lines; the page changes so that the first task shown stays on screen. */
+  setView(view: ListView): void {
+    const first = this.listing.offset;
+    this.#asRendered = false;
+    this.view = view;
+    this.page = Math.floor(first / PAGE_SIZE[view]) + 1;
+  }
+
+  /**
+   * When the session has more tasks than the page holds and the list is filtered, asks the server
+   * for the older matching ones after `delayMs` (typing may go on); otherwise cancels such a search.
+   */
+  #searchOlderSoon(delayMs: number): void {
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
     const generation = ++this.#searchGeneration;
     this.searching = false;
+    const filter = this.filter;
     if (!isFiltering(filter) || this.tasks.total <= this.tasks.tasks.length) return;
     this.searching = true;
     this.#searchTimer = setTimeout(() => {
       this.#searchTimer = null;
       void this.#searchOlder(filter, generation);
-    }, SEARCH_DEBOUNCE_MS);
+    }, delayMs);
   }
 
   async #searchOlder(filter: TaskFilter, generation: number): Promise<void> {
@@ -372,13 +437,19 @@ export class Monitor {
         const scoped = this.tasks.countScope !== null;
         this.tasks.applySnapshot(message.data.tasks, scoped ? undefined : message.data.counts);
         if (scoped) void this.refreshCounts();
+        const first = !this.synced;
         this.synced = true;
+        // The page now holds the list: the page on screen is cut from it, at the same place.
+        this.#asRendered = false;
+        // The first HTML held one page; a filtered list may match older tasks than the snapshot's.
+        if (first) this.#searchOlderSoon(0);
         const n = message.data.tasks.length;
         this.log.add('info', `Synced ${n} task${n === 1 ? '' : 's'} from the server`);
         break;
       }
       case 'resumed': {
         this.synced = true;
+        this.#asRendered = false;
         const n = message.data.replayed;
         this.log.add('info', n === 0 ? 'Resumed: nothing was missed' : `Resumed: caught up on ${n} missed update${n === 1 ? '' : 's'}`);
         break;

@@ -8,6 +8,7 @@ import type { LogLevel } from '../logs/log-buffer.js';
 import type { ConnectionPhase } from './connection-status.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectOptions } from './reconnect-schedule.js';
 import { parseServerMessage } from './server-messages.js';
+import { takeEarlySocket } from './early-socket.js';
 
 /** What a {@link LiveConnection} needs from its page. */
 export interface LiveConnectionOptions {
@@ -50,9 +51,36 @@ export class LiveConnection {
   #pingSentAt: number | null = null;
   #running = false;
   #removeListeners: (() => void) | null = null;
+  /** A socket opened by {@link preconnect}, with the events it had before {@link start}. */
+  #early: { socket: WebSocket; events: Event[] } | null = null;
 
   constructor(options: LiveConnectionOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Opens the socket now, while the page is still being put together: the connection's round
+   * trips and the server's greeting overlap that work. Its events wait, changing nothing on
+   * screen, until {@link start} takes the socket over and plays them in order. Browser only.
+   */
+  preconnect(): void {
+    if (this.#running || this.#early) return;
+    const url = this.#options.url();
+    // The HTML's own inline script may have opened it already (see early-socket.ts).
+    const adopted = takeEarlySocket(url);
+    if (adopted) {
+      this.#early = adopted;
+      return;
+    }
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      return; // start() tries again, and says why
+    }
+    const early = { socket, events: [] as Event[] };
+    socket.onopen = socket.onmessage = socket.onclose = (event: Event) => void early.events.push(event);
+    this.#early = early;
   }
 
   /** Opens the connection and starts watching the network and tab visibility. Browser only. */
@@ -87,8 +115,9 @@ export class LiveConnection {
     this.#removeListeners?.();
     this.#removeListeners = null;
     this.#clearTimers();
-    const socket = this.#socket;
+    const socket = this.#socket ?? this.#early?.socket ?? null;
     this.#socket = null;
+    this.#early = null;
     if (socket) {
       socket.onclose = socket.onmessage = socket.onopen = socket.onerror = null;
       socket.close(1000, 'page closed');
@@ -136,10 +165,11 @@ export class LiveConnection {
     this.#clearTimers();
     this.retryAt = null;
     this.phase = 'connecting';
-    const url = this.#options.url();
+    const early = this.#early;
+    this.#early = null;
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url);
+      socket = early?.socket ?? new WebSocket(this.#options.url());
     } catch (error) {
       this.#options.onLog('error', `Cannot open the socket: ${String(error)}`);
       this.#scheduleRetry();
@@ -177,6 +207,13 @@ export class LiveConnection {
       this.#options.onLog(wasConnected ? 'warn' : 'error', wasConnected ? `Disconnected (code ${event.code})` : 'Could not connect');
       this.#afterClose(wasConnected);
     };
+    // What the early socket already had happens now, in its order (each handler checks that the
+    // socket is still the current one, so a close ends the replay).
+    for (const event of early?.events ?? []) {
+      if (event.type === 'open') socket.onopen?.(event);
+      else if (event.type === 'message') socket.onmessage?.(event as MessageEvent);
+      else if (event.type === 'close') socket.onclose?.(event as CloseEvent);
+    }
   }
 
   /** Gives up on a socket that stopped answering, without waiting for its close handshake. */

@@ -1,0 +1,28 @@
+/** What {@link afterFirstPaint} reads of the browser (a parameter, so tests can stand in for it). */
+export interface PaintEnvironment {
+  requestAnimationFrame?: (callback: () => void) => unknown;
+  setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (timer: never) => void;
+  document?: Pick<Document, 'visibilityState'>;
+  performance?: Pick<Performance, 'getEntriesByType'>;
+}
+
+/**
+ * Resolves once the browser has painted (or had the chance to paint) what it has: at once when
+ * it already painted, else after the next animation frame (a frame is painted right after its
+ * callbacks) plus a task. A hidden page paints no frames, so there it resolves at once;
+ * `fallbackMs` bounds the wait whatever happens.
+ */
+export function afterFirstPaint(fallbackMs = 100, env: PaintEnvironment = globalThis as unknown as PaintEnvironment): Promise<void> {
+  return new Promise((resolve) => {
+    const hidden = env.document?.visibilityState !== 'visible' || typeof env.requestAnimationFrame !== 'function';
+    if (hidden || (env.performance?.getEntriesByType('paint').length ?? 0) > 0) return resolve();
+    const timer = env.setTimeout(resolve, fallbackMs);
+    env.requestAnimationFrame!(() => {
+      env.setTimeout(() => {
+        env.clearTimeout(timer as never);
+        resolve();
+      }, 0);
+    });
+  });
+}
