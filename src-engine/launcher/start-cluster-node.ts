@@ -15,10 +15,9 @@ import { Scheduler } from '../schedules/scheduler.js';
 import { openRedisAccessStore } from '../backends/redis/redis-access-store.js';
 import { AccessStoreError } from '../backends/redis/access-store-error.js';
 import type { AccessStateStore } from '../server/access/access-state-store.js';
-import { syncJobSchedules } from '../schedules/job-file-schedules.js';
 import { loadUiHandler } from './ui-handler.js';
-import { packageVersion } from './version.js';
 import { openJobs, relisten, type RunningTaskMonitor, type TaskMonitorOptions } from './start-task-monitor.js';
+import { followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
 
 /**
  * A node of a cluster (`--headless --redis URL`): the same server, UI and sockets as a single
@@ -77,31 +76,9 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   });
   const metrics = new TaskMetrics(engine);
   const stats = new StatsRollups(engine, new MemoryRollupStore());
-  const app = buildServer(engine, {
-    access,
-    metrics,
-    stats,
-    metricsPublic: options.metricsPublic ?? false,
-    limits,
-    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
-    logLevel: options.logLevel ?? 'info',
-    ...(options.logStream ? { logStream: options.logStream } : {}),
-    allowOrigins: options.allowOrigins ?? [],
-    version: options.version ?? packageVersion(),
-    ...(ui ? { ui } : {}),
-    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
-    ...(jobs ? { jobs } : {}),
-    scheduler,
-  });
-  const syncSchedules = (): void => {
-    if (!jobs) return;
-    for (const problem of syncJobSchedules(scheduler, jobs.jobs)) app.log.error({ jobsFile: jobs.file, job: problem.job }, `schedule of job '${problem.job}' not used: ${problem.message}`);
-  };
-  jobsLogger = (report) => {
-    if (report.ok) app.log.info({ jobsFile: jobs?.file }, report.message);
-    else app.log.error({ jobsFile: jobs?.file }, report.message);
-    if (report.ok) syncSchedules();
-  };
+  const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });
+  const { onReport, syncSchedules } = followJobsFile(app, jobs, scheduler);
+  jobsLogger = onReport;
   errorLogger = (error) => app.log.warn({ err: error }, 'cluster worker: Redis write failed, retrying');
   try {
     await engine.start();
@@ -125,42 +102,20 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   syncSchedules();
   jobs?.watch();
   app.log.info({ redis: redactedUrl(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  let closing: Promise<void> | undefined;
-  let currentHost = host;
-  return {
-    get url() {
-      return `http://${currentHost.includes(':') ? `[${currentHost}]` : currentHost}:${boundPort}`;
+  return runningMonitor({
+    app, engine, scheduler, access, jobs, ui, host, port, relisten,
+    close: async () => {
+      await jobs?.close();
+      scheduler.stop();
+      await timer.close();
+      await scheduleStore.close();
+      await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
+      await app.close();
+      await engine.stop();
+      stats.close();
+      await store.close();
     },
-    get host() {
-      return currentHost;
-    },
-    port: boundPort,
-    engine,
-    scheduler,
-    app,
-    servesUi: ui !== undefined,
-    access,
-    jobs,
-    rebind: async (nextHost) => {
-      if (nextHost === currentHost) return;
-      await relisten(app, currentHost, nextHost, boundPort);
-      currentHost = nextHost;
-    },
-    close: () =>
-      (closing ??= (async () => {
-        await jobs?.close();
-        scheduler.stop();
-        await timer.close();
-        await scheduleStore.close();
-        await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
-        await app.close();
-        await engine.stop();
-        stats.close();
-        await store.close();
-      })()),
-  };
+  });
 }
 
 /** Fails the start with a clear message when Redis cannot be reached (rather than waiting forever). */

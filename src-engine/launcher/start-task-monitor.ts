@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import type { TaskService } from '../engine/task-service.js';
 import { startClusterNode } from './start-cluster-node.js';
+import { followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { MemoryRollupStore, SqliteRollupStore } from '../metrics/rollup-store.js';
 import { StatsRollups } from '../metrics/stats-rollups.js';
@@ -11,7 +12,6 @@ import { describeStoreError } from '../store/store-error.js';
 import { SqliteScheduleStore } from '../store/sqlite-schedule-store.js';
 import { MemoryScheduleStore } from '../schedules/schedule-record.js';
 import { Scheduler } from '../schedules/scheduler.js';
-import { syncJobSchedules } from '../schedules/job-file-schedules.js';
 import { SqliteQueueControlStore } from '../queue/queue-control-store.js';
 import { MemoryTaskStore, type TaskStore } from '../store/task-store.js';
 import { SqliteTaskLogStore } from '../store/sqlite-task-log-store.js';
@@ -25,7 +25,6 @@ import { resolveLimits, type ServerLimits } from '../server/access/server-limits
 import { explainListenError } from './launch-error.js';
 import type { JobsReport } from '../jobs/jobs-catalog.js';
 import { loadUiHandler } from './ui-handler.js';
-import { packageVersion } from './version.js';
 
 /** Options of {@link startTaskMonitor}; the defaults match the launcher's. */
 export interface TaskMonitorOptions {
@@ -167,33 +166,10 @@ async function startOn(
     listenHost: host,
     limits: resolveLimits(limits),
   });
-  const app = buildServer(engine, {
-    access,
-    metrics,
-    stats,
-    metricsPublic: options.metricsPublic ?? false,
-    limits,
-    ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
-    logLevel: options.logLevel ?? 'info',
-    ...(options.logStream ? { logStream: options.logStream } : {}),
-    allowOrigins: options.allowOrigins ?? [],
-    version: options.version ?? packageVersion(),
-    ...(ui ? { ui } : {}),
-    ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
-    ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
-    ...(jobs ? { jobs } : {}),
-    scheduler,
-  });
+  const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });
   // Schedules declared in the jobs file follow it: at start, and after every edit that applies.
-  const syncSchedules = (): void => {
-    if (!jobs) return;
-    for (const problem of syncJobSchedules(scheduler, jobs.jobs)) app.log.error({ jobsFile: jobs.file, job: problem.job }, `schedule of job '${problem.job}' not used: ${problem.message}`);
-  };
-  jobsLogger = (report) => {
-    if (report.ok) app.log.info({ jobsFile: jobs?.file }, report.message);
-    else app.log.error({ jobsFile: jobs?.file }, report.message);
-    if (report.ok) syncSchedules();
-  };
+  const { onReport, syncSchedules } = followJobsFile(app, jobs, scheduler);
+  jobsLogger = onReport;
   uiErrorLogger = (error) => app.log.warn({ err: error }, 'could not read a UI file');
   setStoreErrorLogger((error) => app.log.error({ err: error, cause: describeStoreError(error) }, `task database write failed: ${describeStoreError(error)}`));
   if (store instanceof SqliteTaskStore) logWriteHealth(store, app);
@@ -210,41 +186,18 @@ async function startOn(
   jobs?.watch();
   scheduler.start();
   syncSchedules(); // after start: the stored schedules are loaded, so file ones update rather than duplicate
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
   if (!ui && options.uiDir !== null) app.log.warn('The UI is not built (npm run build:ui): serving the API only');
-  let closing: Promise<void> | undefined;
-  let currentHost = host;
-  return {
-    get url() {
-      return `http://${currentHost.includes(':') ? `[${currentHost}]` : currentHost}:${boundPort}`;
+  return runningMonitor({
+    app, engine, scheduler, access, jobs, ui, host, port, relisten,
+    close: async () => {
+      await jobs?.close();
+      scheduler.stop();
+      await engine.stop({ graceMs: options.graceMs ?? 10_000 });
+      await app.close();
+      stats.close(); // after the last task event: the final minutes are written
+      await store.close();
     },
-    get host() {
-      return currentHost;
-    },
-    port: boundPort,
-    engine,
-    scheduler,
-    app,
-    servesUi: ui !== undefined,
-    access,
-    jobs,
-    rebind: async (nextHost) => {
-      if (nextHost === currentHost) return;
-      await relisten(app, currentHost, nextHost, boundPort);
-      // No allowlist change needed: the Host check already accepts every address of this machine.
-      currentHost = nextHost;
-    },
-    close: () =>
-      (closing ??= (async () => {
-        await jobs?.close();
-        scheduler.stop();
-        await engine.stop({ graceMs: options.graceMs ?? 10_000 });
-        await app.close();
-        stats.close(); // after the last task event: the final minutes are written
-        await store.close();
-      })()),
-  };
+  });
 }
 
 /** Logs each change of the store's health: failing (with the real cause), then writing again. */
