@@ -1,42 +1,14 @@
 // 1. Engine: no-op tasks submitted → completed (with their events), against fastq, in memory and
 // with the SQLite store.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fastq from 'fastq';
 import { TaskEngine } from '../out/engine/engine/task-engine.js';
 import { noopKind } from './lib/bench-kinds.mjs';
-import { alternate, benchPath, emitResult, log, QUICK } from './lib/common.mjs';
+import { engineRun, persistentRun, sqliteStoreFactory } from './lib/engine-run.mjs';
+import { alternate, emitResult, log, QUICK } from './lib/common.mjs';
 
 const TASKS = QUICK ? 20_000 : 100_000;
 const ROUNDS = QUICK ? 2 : 5;
 const CONCURRENCY = 8; // the engine's default
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
-
-/** Submits `count` no-op tasks at once and resolves with tasks/s once every one is final. */
-async function engineRun(count, store) {
-  const engine = new TaskEngine({ concurrency: CONCURRENCY, capacity: count, kinds: [noopKind], ...(store ? { store } : {}) });
-  let finished = 0;
-  let events = 0;
-  let resolveAll;
-  const allDone = new Promise((resolve) => (resolveAll = resolve));
-  engine.subscribe((event) => {
-    events++;
-    if (event.type === 'taskUpdated' && event.stateChanged && FINAL.has(event.task.state) && ++finished === count) resolveAll();
-  });
-  engine.start();
-  const started = performance.now();
-  const submissions = new Array(count);
-  for (let i = 0; i < count; i++) submissions[i] = engine.submit({ name: `noop ${i}`, clientId: `s${i % 100}`, kind: 'bench-noop' });
-  const outcomes = await Promise.all(submissions);
-  const refused = outcomes.filter((outcome) => !outcome.ok).length;
-  if (refused > 0) throw new Error(`${refused} submissions refused: ${JSON.stringify(outcomes.find((o) => !o.ok))}`);
-  await allDone;
-  const seconds = (performance.now() - started) / 1000;
-  await engine.stop({ graceMs: 0 });
-  if (events < count * 3) throw new Error(`expected ≥ ${count * 3} events, saw ${events}`);
-  return count / seconds;
-}
 
 async function fastqRun(count) {
   const queue = fastq.promise(async () => undefined, CONCURRENCY);
@@ -47,33 +19,6 @@ async function fastqRun(count) {
   return count / ((performance.now() - started) / 1000);
 }
 
-/** The SQLite store, when the build has one. */
-async function sqliteStoreFactory() {
-  const module = benchPath('../out/engine/store/sqlite-task-store.js');
-  if (!existsSync(module)) return undefined;
-  const { SqliteTaskStore } = await import(module);
-  if (typeof SqliteTaskStore?.open !== 'function') return undefined;
-  return () => {
-    const dir = mkdtempSync(join(tmpdir(), 'task-monitor-bench-'));
-    const store = SqliteTaskStore.open(join(dir, 'tasks.db'));
-    return {
-      store,
-      async dispose() {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  };
-}
-
-async function persistentRun(openStore, count) {
-  const { store, dispose } = openStore();
-  try {
-    return await engineRun(count, store);
-  } finally {
-    await dispose();
-  }
-}
 
 // Warm up both sides (JIT) before measuring.
 await engineRun(10_000);

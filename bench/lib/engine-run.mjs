@@ -1,7 +1,6 @@
 // One measured run of our engine on no-op tasks, in memory or with the SQLite store in a temp
 // folder, for the sections that compare the engine with another queue (bullmq): section 1's run
-// (bench/engine.mjs), with the concurrency as a parameter. engine.mjs keeps its own copy for now,
-// as other branches are changing that file; it can import these once they are merged.
+// (bench/engine.mjs), with the concurrency as a parameter.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
