@@ -16,7 +16,7 @@ async function openAll(url, count, many, prelude, batch = 100) {
     for (let i = start; i < Math.min(count, start + batch); i++) {
       group.push(
         new Promise((resolve, reject) => {
-          const socket = new WebSocket(many ? `${url}?sessionId=fanout-${i}` : `${url}?sessionId=fanout`, { perMessageDeflate: false });
+          const socket = new WebSocket(sessionUrl(url, many ? `fanout-${i}` : 'fanout'), { perMessageDeflate: false });
           socket.frames = 0;
           let greeted = prelude === 0;
           socket.on('message', () => {
@@ -34,6 +34,13 @@ async function openAll(url, count, many, prelude, batch = 100) {
     opened.push(...(await Promise.all(group)));
   }
   return opened;
+}
+
+/** `url` with `?sessionId=`: its own when it names one (a caller's session), else `fallback`. */
+function sessionUrl(url, fallback) {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('sessionId')) parsed.searchParams.set('sessionId', fallback);
+  return parsed.href;
 }
 
 serveCommands({
