@@ -19,7 +19,7 @@ import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
 import type { QueueControlStore } from '../queue/queue-control-store.js';
 import type { StopOptions, TaskQuery, TaskService } from './task-service.js';
-import { emptyCounts, inScope, invalidState, newTaskRecord, notFound, reasonText, resetForRun, SCHEDULED_STATUS, toResultText } from './task-rules.js';
+import { emptyCounts, invalidState, listTasks, newTaskRecord, notFound, reasonText, resetForRun, SCHEDULED_STATUS, toResultText } from './task-rules.js';
 export { SCHEDULED_STATUS } from './task-rules.js';
 
 /** Options of {@link TaskEngine}; every field has a sensible default. */
@@ -294,25 +294,8 @@ export class TaskEngine implements TaskService {
    * the session's (or everyone's) counts by state, whatever the state and name filters.
    */
   list(query: TaskQuery = {}): { items: Readonly<TaskRecord>[]; total: number; counts: TaskCounts } {
-    const needle = query.q?.toLowerCase();
-    const matches: TaskRecord[] = [];
-    const counts: TaskCounts = emptyCounts();
-    // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
-    const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
     // A session's list walks that session's tasks only (same order as the map).
-    const candidates = query.clientId === undefined ? this.tasks.values() : this.sessions.tasksOf(query.clientId, this.tasks);
-    for (const task of candidates) {
-      if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
-      if (scoped && !inScope(task, query)) continue;
-      counts[task.state]++;
-      if (query.state !== undefined && task.state !== query.state) continue;
-      if (needle && !task.name.toLowerCase().includes(needle)) continue;
-      matches.push(task);
-    }
-    matches.reverse();
-    const offset = query.offset ?? 0;
-    const limit = query.limit ?? matches.length;
-    return { items: matches.slice(offset, offset + limit), total: matches.length, counts };
+    return listTasks(query.clientId === undefined ? this.tasks.values() : this.sessions.tasksOf(query.clientId, this.tasks), query);
   }
 
   /** Why the store cannot write right now (e.g. `disk full (SQLITE_FULL)`); undefined while it can. */

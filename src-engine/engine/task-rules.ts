@@ -82,15 +82,19 @@ export function inScope(task: TaskRecord, query: TaskQuery): boolean {
 
 /**
  * Tasks matching the query, newest first (`tasks` in submission order), with the total before
- * paging and the counts by state of the tasks in scope, whatever the state and name filters.
+ * paging and, in the same pass, the counts by state of the tasks in scope, whatever the state and
+ * name filters. `tasks` may already be narrowed to the query's session (the session is checked
+ * all the same).
  */
 export function listTasks(tasks: Iterable<TaskRecord>, query: TaskQuery): { items: TaskRecord[]; total: number; counts: TaskCounts } {
   const needle = query.q?.toLowerCase();
   const matches: TaskRecord[] = [];
   const counts = emptyCounts();
+  // The owner's console narrows by kind and time; a session's list (the hot path) skips the checks.
+  const scoped = query.kind !== undefined || query.createdAfter !== undefined || query.createdBefore !== undefined;
   for (const task of tasks) {
     if (query.clientId !== undefined && task.clientId !== query.clientId) continue;
-    if (!inScope(task, query)) continue;
+    if (scoped && !inScope(task, query)) continue;
     counts[task.state]++;
     if (query.state !== undefined && task.state !== query.state) continue;
     if (needle && !task.name.toLowerCase().includes(needle)) continue;
