@@ -3,7 +3,9 @@ import type { TaskService } from '../engine/task-service.js';
 import type { JobCatalog, JobsReport } from '../jobs/jobs-catalog.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import { syncJobSchedules } from '../schedules/job-file-schedules.js';
-import type { AccessControl } from '../server/access/access-control.js';
+import { createAccessControl, type AccessControl } from '../server/access/access-control.js';
+import type { AccessStateStore } from '../server/access/access-state-store.js';
+import { resolveLimits } from '../server/access/server-limits.js';
 import type { ServerLimits } from '../server/access/server-limits.js';
 import type { NodeHandler, ServerOptions } from '../server/build-server.js';
 import { packageVersion } from './version.js';
@@ -29,6 +31,20 @@ export function serverOptionsOf(options: TaskMonitorOptions, limits: Partial<Ser
     ...(options.replayFrames ? { replayFrames: options.replayFrames } : {}),
     ...(jobs ? { jobs } : {}),
   };
+}
+
+/** The access policy every node takes from the launcher's options (a cluster passes its shared store). */
+export function accessControlOf(options: TaskMonitorOptions, host: string, limits: Partial<ServerLimits>, accessStore?: AccessStateStore): AccessControl {
+  return createAccessControl({
+    ...(accessStore ? { accessStore } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    inMemory: options.inMemory ?? false,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    allowHosts: options.allowHosts ?? [],
+    allowOrigins: options.allowOrigins ?? [],
+    listenHost: host,
+    limits: resolveLimits(limits),
+  });
 }
 
 /**

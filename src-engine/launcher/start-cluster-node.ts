@@ -5,7 +5,6 @@ import { TaskMetrics } from '../metrics/task-metrics.js';
 import { MemoryRollupStore } from '../metrics/rollup-store.js';
 import { StatsRollups } from '../metrics/stats-rollups.js';
 import { buildServer, type NodeHandler } from '../server/build-server.js';
-import { createAccessControl } from '../server/access/access-control.js';
 import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
 import type { JobsReport } from '../jobs/jobs-catalog.js';
 import { LaunchError, explainListenError } from './launch-error.js';
@@ -17,7 +16,7 @@ import { AccessStoreError } from '../backends/redis/access-store-error.js';
 import type { AccessStateStore } from '../server/access/access-state-store.js';
 import { loadUiHandler } from './ui-handler.js';
 import { openJobs, relisten, type RunningTaskMonitor, type TaskMonitorOptions } from './start-task-monitor.js';
-import { followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
+import { accessControlOf, followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
 
 /**
  * A node of a cluster (`--headless --redis URL`): the same server, UI and sockets as a single
@@ -64,16 +63,7 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   const scheduler = new Scheduler({ engine, store: scheduleStore, timer: () => timer });
   await scheduleStore.listen((id, record) => scheduler.applyRemote(id, record));
   const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
-  const access = createAccessControl({
-    accessStore,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    inMemory: options.inMemory ?? false,
-    ...(options.token !== undefined ? { token: options.token } : {}),
-    allowHosts: options.allowHosts ?? [],
-    allowOrigins: options.allowOrigins ?? [],
-    listenHost: host,
-    limits: resolveLimits(limits),
-  });
+  const access = accessControlOf(options, host, limits, accessStore);
   const metrics = new TaskMetrics(engine);
   const stats = new StatsRollups(engine, new MemoryRollupStore());
   const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });

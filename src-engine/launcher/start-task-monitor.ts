@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TaskEngine } from '../engine/task-engine.js';
 import type { TaskService } from '../engine/task-service.js';
 import { startClusterNode } from './start-cluster-node.js';
-import { followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
+import { accessControlOf, followJobsFile, runningMonitor, serverOptionsOf } from './node-parts.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { MemoryRollupStore, SqliteRollupStore } from '../metrics/rollup-store.js';
 import { StatsRollups } from '../metrics/stats-rollups.js';
@@ -20,8 +20,8 @@ import { existsSync } from 'node:fs';
 import { LaunchError } from './launch-error.js';
 import { DATABASE_FILE } from './data-dir.js';
 import { buildServer, type LogLevel, type NodeHandler } from '../server/build-server.js';
-import { createAccessControl, type AccessControl } from '../server/access/access-control.js';
-import { resolveLimits, type ServerLimits } from '../server/access/server-limits.js';
+import type { AccessControl } from '../server/access/access-control.js';
+import type { ServerLimits } from '../server/access/server-limits.js';
 import { explainListenError } from './launch-error.js';
 import type { JobsReport } from '../jobs/jobs-catalog.js';
 import { loadUiHandler } from './ui-handler.js';
@@ -157,15 +157,7 @@ async function startOn(
   const stats = new StatsRollups(engine, store instanceof SqliteTaskStore ? new SqliteRollupStore(store.connection) : new MemoryRollupStore(), {
     onError: (error) => onStoreError(error),
   });
-  const access = createAccessControl({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    inMemory: options.inMemory ?? false,
-    ...(options.token !== undefined ? { token: options.token } : {}),
-    allowHosts: options.allowHosts ?? [],
-    allowOrigins: options.allowOrigins ?? [],
-    listenHost: host,
-    limits: resolveLimits(limits),
-  });
+  const access = accessControlOf(options, host, limits);
   const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });
   // Schedules declared in the jobs file follow it: at start, and after every edit that applies.
   const { onReport, syncSchedules } = followJobsFile(app, jobs, scheduler);
