@@ -1,6 +1,7 @@
 import { ClusterEngine } from '../backends/redis/cluster-engine.js';
 import { ClusterStore } from '../backends/redis/cluster-store.js';
 import { ClusterWorker } from '../backends/redis/cluster-worker.js';
+import { redisUrlForLogs } from '../backends/redis/redis-url.js';
 import { TaskMetrics } from '../metrics/task-metrics.js';
 import { MemoryRollupStore } from '../metrics/rollup-store.js';
 import { StatsRollups } from '../metrics/stats-rollups.js';
@@ -91,7 +92,7 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   });
   syncSchedules();
   jobs?.watch();
-  app.log.info({ redis: redactedUrl(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
+  app.log.info({ redis: redisUrlForLogs(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
   return runningMonitor({
     app, engine, scheduler, access, jobs, ui, host, port, relisten,
     close: async () => {
@@ -116,19 +117,8 @@ async function waitForRedis(store: ClusterStore, url: string): Promise<void> {
       await Promise.race([store.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new LaunchError('ERR_REDIS_UNREACHABLE', `Cannot reach Redis at ${redactedUrl(url)}: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new LaunchError('ERR_REDIS_UNREACHABLE', `Cannot reach Redis at ${redisUrlForLogs(url)}: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  }
-}
-
-/** The URL without its password, for logs. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(invalid)';
   }
 }

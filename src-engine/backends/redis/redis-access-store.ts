@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redisUrlForLogs } from './redis-url.js';
 import { Redis } from 'ioredis';
 import type { AccessStateStore } from '../../server/access/access-state-store.js';
 import { hashSecret } from '../../server/access/secret.js';
@@ -79,7 +80,7 @@ export async function openRedisAccessStore(options: RedisAccessStoreOptions): Pr
   let pairing: RedisPairingCodes | undefined;
   try {
     await Promise.all([owned ? redis.connect() : Promise.resolve(), subscriber.connect()]).catch((error: unknown) => {
-      throw new AccessStoreError('ERR_ACCESS_STORE_UNAVAILABLE', `Redis at ${options.url ? safeUrl(options.url) : 'the given connection'} cannot be reached: ${(error as Error).message}`, { cause: error });
+      throw new AccessStoreError('ERR_ACCESS_STORE_UNAVAILABLE', `Redis at ${options.url ? redisUrlForLogs(options.url) : 'the given connection'} cannot be reached: ${(error as Error).message}`, { cause: error });
     });
     const apiToken = await unavailableOnError(resolveClusterToken(redis, keys.token, options.token));
     const limits = options.limits ?? DEFAULT_LIMITS;
@@ -153,17 +154,6 @@ async function unavailableOnError<T>(work: Promise<T>): Promise<T> {
 /** A cookie name per cluster: two clusters served from one host name keep their cookies apart. */
 function clusterCookieName(prefix: string): string {
   return `task_monitor_device_${hashSecret(prefix).slice(0, 12)}`;
-}
-
-/** The URL for a message, without its password. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the given URL';
-  }
 }
 
 /** Problems reported before anyone listens are kept (a few) and replayed to the first listener. */
