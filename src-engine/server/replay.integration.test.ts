@@ -16,17 +16,7 @@ async function launch(options: Parameters<typeof startTaskMonitor>[0] = {}): Pro
   return monitor;
 }
 async function open(monitor: RunningTaskMonitor, sessionId: string, resume?: { epoch: string; lastSeq: number }): Promise<MessageCollector> {
-  const url = new URL('/ws', monitor.url.replace(/^http/, 'ws'));
-  url.searchParams.set('sessionId', sessionId);
-  if (resume) {
-    url.searchParams.set('epoch', resume.epoch);
-    url.searchParams.set('lastSeq', String(resume.lastSeq));
-  }
-  const collector = new MessageCollector(url.href);
-  await new Promise<void>((resolve, reject) => {
-    collector.socket.once('open', () => resolve());
-    collector.socket.once('error', reject);
-  });
+  const collector = resume ? await MessageCollector.resume(monitor.url, sessionId, resume) : await MessageCollector.open(monitor.url, sessionId);
   sockets.push(collector);
   return collector;
 }
