@@ -39,6 +39,8 @@ export class ClusterStore {
   private readonly journalLength: number;
   private readonly eventsLength: number;
   private readonly sessionTtl: number;
+  /** Every connection {@link connect} made, ended by {@link close}. */
+  private readonly connections = new Set<Redis>();
 
   constructor(options: ClusterStoreOptions) {
     this.url = options.url;
@@ -49,12 +51,17 @@ export class ClusterStore {
     this.redis = this.connect();
   }
 
-  /** A new connection to the same Redis (blocking reads and subscriptions need their own). */
+  /**
+   * A new connection to the same Redis (blocking reads, subscriptions and BullMQ's queues and
+   * workers need their own). The store owns it: {@link close} ends it, as BullMQ does not end a
+   * connection it was handed.
+   */
   connect(): Redis {
     // Commands wait while Redis restarts (ioredis queues them and reconnects) rather than fail at once.
     const connection = new Redis(this.url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
     // Without a listener ioredis prints every failed reconnect; being away is reported where it matters (refused writes, /health).
     connection.on('error', () => undefined);
+    this.connections.add(connection);
     return connection;
   }
 
@@ -175,9 +182,11 @@ export class ClusterStore {
     return this.redis.zrange(this.keys.finished, 0, count - keep - 1);
   }
 
-  /** Closes the connection. */
+  /** Closes every connection it made (after their users have stopped: see the launchers). */
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+    for (const connection of this.connections) connection.disconnect();
+    this.connections.clear();
   }
 }
 
