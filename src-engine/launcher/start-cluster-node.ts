@@ -28,85 +28,82 @@ export async function startClusterNode(options: TaskMonitorOptions, redisUrl: st
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 5000;
   const store = new ClusterStore({ url: redisUrl, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}), ...(options.replayFrames ? { journalLength: options.replayFrames } : {}) });
+  // What is opened before the node listens is closed again, newest first, if a later step fails:
+  // a refused start leaves no Redis connection behind (it would keep the process alive).
+  const undo: (() => unknown)[] = [() => store.close()];
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.reverse()) await Promise.resolve().then(step).catch(() => undefined);
+  };
   try {
     await waitForRedis(store, redisUrl);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
-  // Paired devices, pairing codes, failure limits and the API token are the cluster's (docs/security.md, "Several nodes").
-  let accessStore: AccessStateStore;
-  try {
-    accessStore = await openRedisAccessStore({ url: redisUrl, ...(options.token !== undefined ? { token: options.token } : {}), limits: resolveLimits(limits) });
-  } catch (error) {
-    await store.close();
-    if (error instanceof AccessStoreError) throw new LaunchError(error.code, error.message, { cause: error });
-    throw error;
-  }
-  const engine = new ClusterEngine({ store, capacity: options.queueCapacity ?? 1000 });
-  let jobsLogger: (report: JobsReport) => void = () => undefined;
-  const jobs = await openJobs(engine, options, (report) => jobsLogger(report));
-  let errorLogger: (error: unknown) => void = () => undefined;
-  const worker = options.noWorkers
-    ? undefined
-    : new ClusterWorker({
-        store,
-        kindOf: (name) => engine.kindNamed(name),
-        concurrency: options.concurrency ?? 8,
-        ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs, stalledIntervalMs: Math.max(100, Math.floor(options.lockDurationMs / 2)) } : {}),
-        onError: (error) => errorLogger(error),
-      });
-  // Schedules live in Redis; BullMQ's job schedulers fire each due time once, on one node.
-  const scheduleStore = new RedisScheduleStore(store);
-  await scheduleStore.load();
-  const timer = new BullScheduleTimer(store, (error) => errorLogger(error));
-  const scheduler = new Scheduler({ engine, store: scheduleStore, timer: () => timer });
-  await scheduleStore.listen((id, record) => scheduler.applyRemote(id, record));
-  const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
-  const access = accessControlOf(options, host, limits, accessStore);
-  const metrics = new TaskMetrics(engine);
-  const stats = new StatsRollups(engine, new MemoryRollupStore());
-  const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });
-  const { onReport, syncSchedules } = followJobsFile(app, jobs, scheduler);
-  jobsLogger = onReport;
-  errorLogger = (error) => app.log.warn({ err: error }, 'cluster worker: Redis write failed, retrying');
-  try {
+    const limits: Partial<ServerLimits> = { ...options.limits, ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) };
+    // Paired devices, pairing codes, failure limits and the API token are the cluster's (docs/security.md, "Several nodes").
+    const accessStore: AccessStateStore = await openRedisAccessStore({ url: redisUrl, ...(options.token !== undefined ? { token: options.token } : {}), limits: resolveLimits(limits) });
+    undo.push(() => accessStore.close());
+    const engine = new ClusterEngine({ store, capacity: options.queueCapacity ?? 1000 });
+    undo.push(() => engine.stop());
+    let jobsLogger: (report: JobsReport) => void = () => undefined;
+    const jobs = await openJobs(engine, options, (report) => jobsLogger(report));
+    undo.push(() => jobs?.close());
+    let errorLogger: (error: unknown) => void = () => undefined;
+    const worker = options.noWorkers
+      ? undefined
+      : new ClusterWorker({
+          store,
+          kindOf: (name) => engine.kindNamed(name),
+          concurrency: options.concurrency ?? 8,
+          ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs, stalledIntervalMs: Math.max(100, Math.floor(options.lockDurationMs / 2)) } : {}),
+          onError: (error) => errorLogger(error),
+        });
+    undo.push(() => worker?.stop({ graceMs: 0 }));
+    // Schedules live in Redis; BullMQ's job schedulers fire each due time once, on one node.
+    const scheduleStore = new RedisScheduleStore(store);
+    undo.push(() => scheduleStore.close());
+    await scheduleStore.load();
+    const timer = new BullScheduleTimer(store, (error) => errorLogger(error));
+    undo.push(() => timer.close());
+    const scheduler = new Scheduler({ engine, store: scheduleStore, timer: () => timer });
+    await scheduleStore.listen((id, record) => scheduler.applyRemote(id, record));
+    const ui: NodeHandler | undefined = options.uiDir === null ? undefined : await loadUiHandler(options.uiDir ?? undefined, () => undefined);
+    const access = accessControlOf(options, host, limits, accessStore);
+    const metrics = new TaskMetrics(engine);
+    const stats = new StatsRollups(engine, new MemoryRollupStore());
+    undo.push(() => stats.close());
+    const app = buildServer(engine, { ...serverOptionsOf(options, limits, ui, jobs), access, metrics, stats, scheduler });
+    undo.push(() => app.close());
+    const { onReport, syncSchedules } = followJobsFile(app, jobs, scheduler);
+    jobsLogger = onReport;
+    errorLogger = (error) => app.log.warn({ err: error }, 'cluster worker: Redis write failed, retrying');
     await engine.start();
     await app.listen({ host, port });
+    await worker?.start();
+    scheduler.start();
+    timer.startFiring(async (id) => {
+      if (!scheduler.get(id)) scheduler.applyRemote(id, await scheduleStore.refresh(id)); // created elsewhere a moment ago
+      await scheduler.fireDue(id);
+    });
+    syncSchedules();
+    jobs?.watch();
+    app.log.info({ redis: redisUrlForLogs(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
+    return runningMonitor({
+      app, engine, scheduler, access, jobs, ui, host, port, relisten,
+      close: async () => {
+        await jobs?.close();
+        scheduler.stop();
+        await timer.close();
+        await scheduleStore.close();
+        await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
+        await app.close();
+        await engine.stop();
+        stats.close();
+        await store.close();
+      },
+    });
   } catch (error) {
-    await app.close();
-    await engine.stop();
-    await jobs?.close();
-    await timer.close();
-    await scheduleStore.close();
-    stats.close();
-    await store.close();
+    await unwind();
+    if (error instanceof AccessStoreError) throw new LaunchError(error.code, error.message, { cause: error });
     throw explainListenError(error, host, port);
   }
-  await worker?.start();
-  scheduler.start();
-  timer.startFiring(async (id) => {
-    if (!scheduler.get(id)) scheduler.applyRemote(id, await scheduleStore.refresh(id)); // created elsewhere a moment ago
-    await scheduler.fireDue(id);
-  });
-  syncSchedules();
-  jobs?.watch();
-  app.log.info({ redis: redisUrlForLogs(redisUrl), workers: worker ? (options.concurrency ?? 8) : 0 }, 'cluster node started');
-  return runningMonitor({
-    app, engine, scheduler, access, jobs, ui, host, port, relisten,
-    close: async () => {
-      await jobs?.close();
-      scheduler.stop();
-      await timer.close();
-      await scheduleStore.close();
-      await worker?.stop({ graceMs: options.graceMs ?? 10_000 });
-      await app.close();
-      await engine.stop();
-      stats.close();
-      await store.close();
-    },
-  });
 }
 
 /** Fails the start with a clear message when Redis cannot be reached (rather than waiting forever). */

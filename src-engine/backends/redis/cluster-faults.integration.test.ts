@@ -227,3 +227,19 @@ describe('per-kind limits across the cluster', { timeout: 90_000 }, () => {
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
   });
 });
+
+describe('a cluster node that cannot start', { timeout: 60_000 }, () => {
+  it('exits with code 1 and the jobs file error, leaving no Redis connection to keep it alive', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const jobsFile = join(mkdtempSync(join(tmpdir(), 'task-monitor-cluster-bad-')), 'jobs.json');
+    writeFileSync(jobsFile, JSON.stringify({ jobs: { broken: { command: 'not an argv array' } } }));
+    cluster = await startCluster({ nodes: 0, workers: 0 });
+    const node = runCli(['--headless', '--redis', cluster.redis.url, '--host', '127.0.0.1', '--port', '0', '--in-memory', '--jobs', jobsFile]);
+    apiProcesses.push(node);
+    const code = await Promise.race([node.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    expect(code).toBe(1);
+    expect(node.output()).toMatch(/broken/);
+  });
+});
