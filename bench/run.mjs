@@ -99,6 +99,16 @@ function table(results) {
   return lines.join('\n');
 }
 
+/** One line for the end of the table: how many targets held, and which did not. */
+function targetSummary(results) {
+  const verdicts = results.flatMap((r) => r.rows.map((row) => ({ row, verdict: verdict(row) })));
+  const met = verdicts.filter((v) => v.verdict.endsWith('✔')).length;
+  const missed = verdicts.filter((v) => v.verdict.endsWith('✘') || v.verdict === 'FAILED');
+  const skipped = verdicts.filter((v) => v.verdict.startsWith('skipped')).length;
+  const names = missed.map((v) => v.row.id).join(', ');
+  return `Targets: ${met} met, ${missed.length} not met${missed.length ? ` (${names})` : ''}${skipped ? `, ${skipped} section(s) skipped` : ''}.`;
+}
+
 const info = machine();
 process.stderr.write(`bench: ${sections.join(', ')}${quick ? ' (quick)' : ''} on ${info.nproc} × ${info.cpuModel}, Node ${info.node}, ulimit -n ${info.ulimitN}\n`);
 if (sections.includes('footprint') && Number(info.ulimitN) < 6000) {
@@ -119,14 +129,15 @@ const header = [
   `Machine: ${info.nproc} × ${info.cpuModel}; memory ${info.memory}; Node ${info.node}; ulimit -n ${info.ulimitN}`,
   `Load average (1 min) at start → end of each section: ${loads}`,
 ].join('\n');
-process.stdout.write(`\n${header}\n\n${report}\n`);
+const summary = targetSummary(results);
+process.stdout.write(`\n${header}\n\n${report}\n\n${summary}\n`);
 
 const dir = benchPath('../.tmp/bench');
 mkdirSync(dir, { recursive: true });
 const json = JSON.stringify({ machine: info, quick, results }, null, 2);
 writeFileSync(`${dir}/latest.json`, json);
 writeFileSync(`${dir}/results-${info.date.replace(/[:.]/g, '-')}.json`, json);
-writeFileSync(`${dir}/latest.md`, `${header}\n\n${report}\n`);
+writeFileSync(`${dir}/latest.md`, `${header}\n\n${report}\n\n${summary}\n`);
 process.stderr.write(`\nbench: results in .tmp/bench/latest.json and latest.md\n`);
 if (results.some((r) => r.rows.some((row) => row.failed))) process.exitCode = 1;
 
