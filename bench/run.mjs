@@ -1,7 +1,7 @@
 // `npm run bench`: runs every section in its own process (a clean heap each), then prints one
 // table of our figures, the baselines measured in the same run on the same machine, and ratios.
 //
-//   npm run bench                      everything (about 6-8 minutes)
+//   npm run bench                      everything (about 20 minutes)
 //   npm run bench -- --quick           smaller counts, shorter loads (about 3 minutes)
 //   npm run bench -- --only=fanout,http
 //   npm run bench -- --only=ui --quick   the UI in Chromium (needs `npm run build` first)
