@@ -11,9 +11,10 @@ import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retr
 import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
-import { RESOLVED, RunContext, RunControl, type RunHooks } from './run-control.js';
+import { RESOLVED, RunContext, type RunControl, type RunHooks } from './run-control.js';
 import { SessionIndex } from './session-index.js';
 import { DurableCommits } from './durable-commits.js';
+import { EngineRun } from './engine-run.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -84,7 +85,7 @@ export class TaskEngine implements TaskService {
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
-  private readonly running = new Map<string, RunControl>();
+  private readonly running = new Map<string, EngineRun>();
   /**
    * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
    * The value is the wake-up of a worker that dequeued the task early (no promise per task).
@@ -141,6 +142,8 @@ export class TaskEngine implements TaskService {
       announce: (snapshot) => this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true }),
       failed: (error) => this.onStoreError(error),
       finished: () => this.forgetOldest(),
+      runStarted: (run) => this.announceRunning(run),
+      runEnded: (run) => this.settleRun(run),
     });
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
@@ -443,14 +446,8 @@ export class TaskEngine implements TaskService {
    */
   private async runTask(task: TaskRecord): Promise<void> {
     const kind = this.kinds.get(task.kind);
-    const control = new RunControl();
+    const control = new EngineRun(task);
     this.running.set(task.id, control);
-    const settle = (): void => {
-      this.running.delete(task.id);
-      this.logs.release(task.id);
-      this.queueControl.finished(task);
-      control.settle();
-    };
     // Undefined: the final commit settles the run itself (no promise per task for it).
     let ended: Promise<void> | undefined;
     try {
@@ -459,21 +456,46 @@ export class TaskEngine implements TaskService {
       task.statusText = 'Running';
       task.progress = 0;
       this.setState(task, 'running');
-      const announced = this.commit(task, () => this.announceRunning(control));
+      const announced = this.commitRunning(control);
       // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
       const context = new RunContext(task, control, this.runHooks);
       const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
-      else this.finish(task, 'completed', { result: toResultText(value) }, settle);
+      else this.finish(task, 'completed', { result: toResultText(value) }, control);
     } catch (error) {
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
-      else this.finish(task, 'failed', { error: reasonText(error) }, settle);
+      else this.finish(task, 'failed', { error: reasonText(error) }, control);
     }
-    if (ended === RESOLVED) settle();
-    else ended?.then(settle, settle);
+    if (ended === RESOLVED) this.settleRun(control);
+    else if (ended) {
+      const settle = (): void => this.settleRun(control);
+      ended.then(settle, settle);
+    }
+  }
+
+  /** A run is over (its end announced, or a retry or requeue made durable): its slot is free. */
+  private settleRun(run: EngineRun): void {
+    this.running.delete(run.task.id);
+    this.logs.release(run.task.id);
+    this.queueControl.finished(run.task);
+    run.settle();
+  }
+
+  /**
+   * `Running` of a run that just started: durable, then announced (built from what the run kept,
+   * see EngineRun), then the ticks held meanwhile follow.
+   */
+  private commitRunning(run: EngineRun): Promise<void> {
+    if (!this.durable) {
+      this.commit(run.task);
+      this.announceRunning(run);
+      return RESOLVED;
+    }
+    run.started();
+    return this.commits.addStart(this.store.save(run.task), run);
   }
 
   /**
@@ -481,7 +503,7 @@ export class TaskEngine implements TaskService {
    * interruption; then it goes back to the queue, durably, with the same attempt number, and runs
    * at the next start (a crash would rerun it too, so a clean stop must not lose it).
    */
-  private endAborted(task: TaskRecord, kind: TaskKind<any> | undefined, control: RunControl): Promise<void> {
+  private endAborted(task: TaskRecord, kind: TaskKind<any> | undefined, control: EngineRun): Promise<void> {
     if (control.reason !== this.shutdown || !this.durable || !kind || (kind.onInterrupted ?? 'rerun') !== 'rerun') {
       return this.finish(task, 'cancelled', { error: reasonText(control.reason) });
     }
@@ -572,7 +594,7 @@ export class TaskEngine implements TaskService {
    * Ends a task: durable and announced, then the history is trimmed and `settled` runs (also when
    * the store failed). Resolves once that is done.
    */
-  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, settled?: () => void): Promise<void> {
+  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, run?: EngineRun): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
@@ -581,25 +603,28 @@ export class TaskEngine implements TaskService {
     this.setState(task, state);
     if (this.durable) {
       // The history is trimmed once per store batch, after its announcements (DurableCommits).
-      return this.commits.add(this.store.save(task), { ...task }, { settled, finishes: true });
+      // A completed task never changes again (only failed and cancelled ones can be retried), so
+      // its record is what is announced: no copy, which would live until the batch is durable.
+      const saved = this.store.save(task);
+      const snapshot = state === 'completed' ? task : { ...task };
+      return run ? this.commits.addEnd(saved, snapshot, run) : this.commits.add(saved, snapshot, true);
     }
     // Nothing to wait for: no promise chain per task.
     this.commit(task);
     this.forgetOldest();
-    settled?.();
+    if (run) this.settleRun(run);
     return RESOLVED;
   }
 
   /**
-   * Makes the current state durable, then announces it (a snapshot, as later changes may follow)
-   * and runs `then`. Commits announce in the order they were made: the store's batches complete in
+   * Makes the current state durable, then announces it (a snapshot, as later changes may follow).
+   * Commits announce in the order they were made: the store's batches complete in
    * order, and those of one batch in the order they joined it.
    */
-  private commit(task: TaskRecord, then?: () => void): Promise<void> {
-    if (this.durable) return this.commitDurably(task, then);
+  private commit(task: TaskRecord): Promise<void> {
+    if (this.durable) return this.commitDurably(task);
     // Nothing is written, so nothing to wait for: listeners read the live record synchronously.
     this.emit({ type: 'taskUpdated', task, stateChanged: true });
-    then?.();
     return RESOLVED;
   }
 
@@ -608,8 +633,8 @@ export class TaskEngine implements TaskService {
    * once saved. Not durable (the save failed), never announced: a client must not see a state
    * that a crash takes back (DurableCommits tells onStoreError instead).
    */
-  private commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
-    return this.commits.add(this.store.save(task), { ...task }, then ? { then } : undefined);
+  private commitDurably(task: TaskRecord): Promise<void> {
+    return this.commits.add(this.store.save(task), { ...task });
   }
 
   /**
