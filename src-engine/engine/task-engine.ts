@@ -621,8 +621,8 @@ export class TaskEngine implements TaskService {
   }
 
   /**
-   * Ends a task: durable and announced, then the history is trimmed and `settled` runs (also when
-   * the store failed). Resolves once that is done.
+   * Ends a task: durable and announced, then the history is trimmed and `run` (the run it ends, if
+   * any) settles, also when the store failed. Resolves once that is done.
    */
   private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, run?: EngineRun): Promise<void> {
     task.statusText = STATUS_TEXT[state];
