@@ -80,6 +80,49 @@ describe('TaskEngine with a slow store', () => {
     await engine.stop({ graceMs: 0 });
   });
 
+  it('announces each `Running` as the task was when that run started, although the run failed and was retried before it was durable', async () => {
+    const atStart: TaskRecord[] = [];
+    let engine: TaskEngine | undefined;
+    const flaky = defineTaskKind({
+      name: 'flaky',
+      parse: (p) => p,
+      maxAttempts: 2,
+      backoff: { baseMs: 0, maxMs: 0 },
+      run: async ({ taskId, attempt, report }) => {
+        atStart.push({ ...engine!.get(taskId)! });
+        report(50, 'half way'); // changes progress and status text before `Running` is out
+        if (attempt === 1) throw new Error('boom');
+        return 'ok';
+      },
+    });
+    const store = new ManualStore();
+    engine = new TaskEngine({ concurrency: 1, kinds: [flaky], store });
+    const announced: TaskRecord[] = [];
+    engine.subscribe((event) => {
+      if (event.type === 'taskUpdated' && event.stateChanged) announced.push({ ...event.task });
+    });
+    engine.start();
+    const submitted = engine.submit({ name: 'x', clientId: 's', kind: 'flaky' });
+    await store.flush();
+    const outcome = await submitted;
+    if (!outcome.ok) throw new Error('refused');
+    await until(() => atStart.length === 1, 'the first run');
+    await store.flush(); // `Running` of run 1 and the retry's `Queued`, durable together
+    await until(() => atStart.length === 2, 'the second run');
+    await store.flush(); // `Running` of run 2 and `Completed`
+    await until(() => announced.length === 4, 'four state changes');
+
+    const running = announced.filter((task) => task.state === 'running');
+    expect(running).toEqual(atStart);
+    expect(running.map((task) => [task.attempt, task.error, task.progress, task.statusText])).toEqual([
+      [1, null, 0, 'Running'],
+      [2, 'boom', 0, 'Running'], // the second run starts with the first one's error
+    ]);
+    expect(announced.map((task) => task.state)).toEqual(['running', 'queued', 'running', 'completed']);
+    expect(announced[3]).toEqual({ ...engine.get(outcome.task.id)! });
+    await engine.stop({ graceMs: 0 });
+  });
+
   it('waits for `running` to be durable before running a kind that must never run twice', async () => {
     const started: string[] = [];
     const once = defineTaskKind({ name: 'once', parse: (p) => p, onInterrupted: 'fail', run: async ({ name }) => void started.push(name) });

@@ -11,9 +11,10 @@ import { backoffDelay, MAX_ATTEMPTS_LIMIT, shouldRerunInterrupted } from './retr
 import { TaskParameterError, type TaskKind } from './task-kind.js';
 import type { TaskCounts, TaskRecord, TaskSubmission } from './task-record.js';
 import { demoKind } from './kinds/demo-kind.js';
-import { RESOLVED, RunContext, RunControl, type RunHooks } from './run-control.js';
+import { RESOLVED, RunContext, type RunControl, type RunHooks } from './run-control.js';
 import { SessionIndex } from './session-index.js';
 import { DurableCommits } from './durable-commits.js';
+import { EngineRun } from './engine-run.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -84,7 +85,7 @@ export class TaskEngine implements TaskService {
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
-  private readonly running = new Map<string, RunControl>();
+  private readonly running = new Map<string, EngineRun>();
   /**
    * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
    * The value is the wake-up of a worker that dequeued the task early (no promise per task).
@@ -141,6 +142,8 @@ export class TaskEngine implements TaskService {
       announce: (snapshot) => this.emit({ type: 'taskUpdated', task: snapshot, stateChanged: true }),
       failed: (error) => this.onStoreError(error),
       finished: () => this.forgetOldest(),
+      runStarted: (run) => this.announceRunning(run),
+      runEnded: (run) => this.settleRun(run),
     });
     // Every idle worker waits on this signal: with more than 10 workers, not a leak.
     setMaxListeners(0, this.stopController.signal);
@@ -191,17 +194,29 @@ export class TaskEngine implements TaskService {
    * at once so that the caller can answer "try again later" instead of hanging. Resolves once
    * the task is durable and announced.
    */
-  async submit(submission: TaskSubmission): Promise<SubmitResult> {
-    if (this.stopping) return { ok: false, reason: 'stopped', message: 'The server is shutting down and accepts no new tasks' };
-    if (this.store.failure !== undefined) return storageFailed(this.store.failure);
+  submit(submission: TaskSubmission): Promise<SubmitResult> {
+    // Not an async function: a submit waiting for its store batch kept a suspended async frame
+    // (its registers, an await reaction and closures, ~0.5 KB), and a burst of submissions keeps
+    // tens of thousands of them alive at once, all copied by the young-generation collector. A
+    // `then` on the save holds less. A throw still becomes a rejection, as it did.
+    try {
+      return this.accept(submission);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private accept(submission: TaskSubmission): Promise<SubmitResult> {
+    if (this.stopping) return Promise.resolve({ ok: false, reason: 'stopped', message: 'The server is shutting down and accepts no new tasks' });
+    if (this.store.failure !== undefined) return Promise.resolve(storageFailed(this.store.failure));
     const kindName = submission.kind ?? 'demo';
     const kind = this.kinds.get(kindName);
-    if (!kind) return { ok: false, reason: 'unknown-kind', message: `Unknown task kind '${kindName}'` };
+    if (!kind) return Promise.resolve({ ok: false, reason: 'unknown-kind', message: `Unknown task kind '${kindName}'` });
     let parameters: Record<string, unknown>;
     try {
       parameters = kind.parse(submission.parameters ?? {}) as Record<string, unknown>;
     } catch (error) {
-      if (error instanceof TaskParameterError) return { ok: false, reason: 'invalid-parameters', message: error.message };
+      if (error instanceof TaskParameterError) return Promise.resolve({ ok: false, reason: 'invalid-parameters', message: error.message });
       throw error;
     }
     const maxAttempts = Math.min(MAX_ATTEMPTS_LIMIT, submission.maxAttempts ?? kind.maxAttempts ?? 1);
@@ -210,30 +225,48 @@ export class TaskEngine implements TaskService {
     if (this.queueControl.paused || this.queueControl.isKindPaused(kindName)) task.waitReason = 'paused';
     if (task.state === 'scheduled') return this.submitScheduled(task);
     if (!this.queue.writer.tryWrite(task)) {
-      return { ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` };
+      return Promise.resolve({ ok: false, reason: 'queue-full', message: `The queue is full (${this.capacity} tasks waiting); try again shortly` });
     }
     this.hold(task);
     if (!this.durable) {
       // Nothing to wait for: announce at once (a worker that took the task runs after this turn).
       this.emit({ type: 'taskQueued', task });
-      return { ok: true, task };
+      return Promise.resolve({ ok: true, task });
     }
     this.announcing.set(task.id, undefined);
+    let saved: Promise<void>;
     try {
-      await this.store.save(task);
+      saved = this.store.save(task);
     } catch (error) {
-      // Not durable, so not accepted: the worker will skip it, and the caller hears why.
-      this.onStoreError(error);
-      this.setState(task, 'failed');
-      this.release(task);
-      return storageFailed(this.store.failure ?? reasonText(error));
-    } finally {
-      const wake = this.announcing.get(task.id);
-      this.announcing.delete(task.id);
-      wake?.();
+      saved = Promise.reject(error);
     }
+    return saved.then(
+      () => this.accepted(task),
+      (error: unknown) => this.notStored(task, error),
+    );
+  }
+
+  /** A submitted task is durable: announced (a worker that took it early may run it now). */
+  private accepted(task: TaskRecord): SubmitResult {
+    this.announced(task);
     this.emit({ type: 'taskQueued', task: { ...task } });
     return { ok: true, task };
+  }
+
+  /** Not durable, so not accepted: the worker will skip it, and the caller hears why. */
+  private notStored(task: TaskRecord, error: unknown): SubmitResult {
+    this.onStoreError(error);
+    this.setState(task, 'failed');
+    this.release(task);
+    this.announced(task);
+    return storageFailed(this.store.failure ?? reasonText(error));
+  }
+
+  /** A worker that dequeued the task before its submit was answered may go on (see `announcing`). */
+  private announced(task: TaskRecord): void {
+    const wake = this.announcing.get(task.id);
+    this.announcing.delete(task.id);
+    wake?.();
   }
 
   /**
@@ -443,14 +476,8 @@ export class TaskEngine implements TaskService {
    */
   private async runTask(task: TaskRecord): Promise<void> {
     const kind = this.kinds.get(task.kind);
-    const control = new RunControl();
+    const control = new EngineRun(task);
     this.running.set(task.id, control);
-    const settle = (): void => {
-      this.running.delete(task.id);
-      this.logs.release(task.id);
-      this.queueControl.finished(task);
-      control.settle();
-    };
     // Undefined: the final commit settles the run itself (no promise per task for it).
     let ended: Promise<void> | undefined;
     try {
@@ -459,21 +486,46 @@ export class TaskEngine implements TaskService {
       task.statusText = 'Running';
       task.progress = 0;
       this.setState(task, 'running');
-      const announced = this.commit(task, () => this.announceRunning(control));
+      const announced = this.commitRunning(control);
       // A kind that must never run twice (a crash fails it instead) starts only once `running` is durable.
       if (kind?.onInterrupted === 'fail') await announced;
       if (!kind) throw new Error(`Unknown task kind '${task.kind}'`);
       const context = new RunContext(task, control, this.runHooks);
       const value = await kind.run(context);
       if (control.aborted) ended = this.endAborted(task, kind, control);
-      else this.finish(task, 'completed', { result: toResultText(value) }, settle);
+      else this.finish(task, 'completed', { result: toResultText(value) }, control);
     } catch (error) {
       if (control.aborted) ended = this.endAborted(task, kind, control);
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
-      else this.finish(task, 'failed', { error: reasonText(error) }, settle);
+      else this.finish(task, 'failed', { error: reasonText(error) }, control);
     }
-    if (ended === RESOLVED) settle();
-    else ended?.then(settle, settle);
+    if (ended === RESOLVED) this.settleRun(control);
+    else if (ended) {
+      const settle = (): void => this.settleRun(control);
+      ended.then(settle, settle);
+    }
+  }
+
+  /** A run is over (its end announced, or a retry or requeue made durable): its slot is free. */
+  private settleRun(run: EngineRun): void {
+    this.running.delete(run.task.id);
+    this.logs.release(run.task.id);
+    this.queueControl.finished(run.task);
+    run.settle();
+  }
+
+  /**
+   * `Running` of a run that just started: durable, then announced (built from what the run kept,
+   * see EngineRun), then the ticks held meanwhile follow.
+   */
+  private commitRunning(run: EngineRun): Promise<void> {
+    if (!this.durable) {
+      this.commit(run.task);
+      this.announceRunning(run);
+      return RESOLVED;
+    }
+    run.started();
+    return this.commits.addStart(this.store.save(run.task), run);
   }
 
   /**
@@ -481,7 +533,7 @@ export class TaskEngine implements TaskService {
    * interruption; then it goes back to the queue, durably, with the same attempt number, and runs
    * at the next start (a crash would rerun it too, so a clean stop must not lose it).
    */
-  private endAborted(task: TaskRecord, kind: TaskKind<any> | undefined, control: RunControl): Promise<void> {
+  private endAborted(task: TaskRecord, kind: TaskKind<any> | undefined, control: EngineRun): Promise<void> {
     if (control.reason !== this.shutdown || !this.durable || !kind || (kind.onInterrupted ?? 'rerun') !== 'rerun') {
       return this.finish(task, 'cancelled', { error: reasonText(control.reason) });
     }
@@ -569,10 +621,10 @@ export class TaskEngine implements TaskService {
   }
 
   /**
-   * Ends a task: durable and announced, then the history is trimmed and `settled` runs (also when
-   * the store failed). Resolves once that is done.
+   * Ends a task: durable and announced, then the history is trimmed and `run` (the run it ends, if
+   * any) settles, also when the store failed. Resolves once that is done.
    */
-  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, settled?: () => void): Promise<void> {
+  private finish(task: TaskRecord, state: 'completed' | 'failed' | 'cancelled', outcome: { result?: string | null; error?: string }, run?: EngineRun): Promise<void> {
     task.statusText = STATUS_TEXT[state];
     if (state === 'completed') task.progress = 100;
     task.result = outcome.result ?? null;
@@ -581,25 +633,28 @@ export class TaskEngine implements TaskService {
     this.setState(task, state);
     if (this.durable) {
       // The history is trimmed once per store batch, after its announcements (DurableCommits).
-      return this.commits.add(this.store.save(task), { ...task }, { settled, finishes: true });
+      // A completed task never changes again (only failed and cancelled ones can be retried), so
+      // its record is what is announced: no copy, which would live until the batch is durable.
+      const saved = this.store.save(task);
+      const snapshot = state === 'completed' ? task : { ...task };
+      return run ? this.commits.addEnd(saved, snapshot, run) : this.commits.add(saved, snapshot, true);
     }
     // Nothing to wait for: no promise chain per task.
     this.commit(task);
     this.forgetOldest();
-    settled?.();
+    if (run) this.settleRun(run);
     return RESOLVED;
   }
 
   /**
-   * Makes the current state durable, then announces it (a snapshot, as later changes may follow)
-   * and runs `then`. Commits announce in the order they were made: the store's batches complete in
+   * Makes the current state durable, then announces it (a snapshot, as later changes may follow).
+   * Commits announce in the order they were made: the store's batches complete in
    * order, and those of one batch in the order they joined it.
    */
-  private commit(task: TaskRecord, then?: () => void): Promise<void> {
-    if (this.durable) return this.commitDurably(task, then);
+  private commit(task: TaskRecord): Promise<void> {
+    if (this.durable) return this.commitDurably(task);
     // Nothing is written, so nothing to wait for: listeners read the live record synchronously.
     this.emit({ type: 'taskUpdated', task, stateChanged: true });
-    then?.();
     return RESOLVED;
   }
 
@@ -608,8 +663,8 @@ export class TaskEngine implements TaskService {
    * once saved. Not durable (the save failed), never announced: a client must not see a state
    * that a crash takes back (DurableCommits tells onStoreError instead).
    */
-  private commitDurably(task: TaskRecord, then?: () => void): Promise<void> {
-    return this.commits.add(this.store.save(task), { ...task }, then ? { then } : undefined);
+  private commitDurably(task: TaskRecord): Promise<void> {
+    return this.commits.add(this.store.save(task), { ...task });
   }
 
   /**
