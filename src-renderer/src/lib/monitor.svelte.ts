@@ -67,9 +67,6 @@ const SEARCH_DEBOUNCE_MS = 250;
 /** How long to wait for more changes before asking the server for its counts again, ms. */
 const COUNTS_DEBOUNCE_MS = 300;
 
-/** How long after going live the session id is mirrored into localStorage, ms (see `start`). */
-const MIRROR_DELAY_MS = 250;
-
 /** How often the connection count is refreshed without an event, ms. */
 const HEALTH_INTERVAL_MS = 5000;
 
@@ -129,7 +126,6 @@ export class Monitor {
   #countsInFlight = false;
   #stopEffects: (() => void) | null = null;
   #countsTimer: ReturnType<typeof setTimeout> | null = null;
-  #mirrorTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(init: MonitorInit) {
     this.#init = init;
@@ -164,19 +160,13 @@ export class Monitor {
   /** Goes live: session bookkeeping, socket, clock and connection count. Browser only. */
   start(): void {
     if (this.#adoptStoredSession()) return;
+    try {
+      localStorage.setItem(SESSION_STORAGE_KEY, this.sessionId);
+    } catch {
+      // storage may be disabled; the cookie still carries the session
+    }
     this.clock.start();
     this.connection.start();
-    // The mirror in localStorage is written once the page is live: a page's first use of
-    // localStorage waits for the browser to load the origin's storage (3–35 ms measured in
-    // Chromium on a busy machine), which is not worth holding back the first live frame for.
-    this.#mirrorTimer = setTimeout(() => {
-      this.#mirrorTimer = null;
-      try {
-        localStorage.setItem(SESSION_STORAGE_KEY, this.sessionId);
-      } catch {
-        // storage may be disabled; the cookie still carries the session
-      }
-    }, MIRROR_DELAY_MS);
     // Counts that drifted (a task the page does not hold changed) are asked for again, shortly.
     this.#stopEffects = $effect.root(() => {
       $effect(() => {
@@ -203,8 +193,6 @@ export class Monitor {
     this.#searchTimer = null;
     if (this.#countsTimer) clearTimeout(this.#countsTimer);
     this.#countsTimer = null;
-    if (this.#mirrorTimer) clearTimeout(this.#mirrorTimer);
-    this.#mirrorTimer = null;
     this.#stopEffects?.();
     this.#stopEffects = null;
   }
