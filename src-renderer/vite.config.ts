@@ -42,7 +42,16 @@ function toApi(ws = false): ProxyOptions {
   };
 }
 
-export default defineConfig({
+/**
+ * The browser's runtime (Svelte's and SvelteKit's client code and their small dependencies) in one
+ * chunk instead of a dozen: every page needs all of it before it can hydrate, and each module is
+ * a request, a compile task and a link step of its own on the way to the first live frame.
+ */
+function clientChunk(id: string): string | undefined {
+  return /[\\/]node_modules[\\/](?:svelte|@sveltejs[\\/]kit|devalue|clsx|esm-env)[\\/]/.test(id) ? 'runtime' : undefined;
+}
+
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [sveltekit()],
   server: {
     port: 5173,
@@ -59,5 +68,6 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
+    rollupOptions: isSsrBuild ? {} : { output: { manualChunks: clientChunk } },
   },
-});
+}));

@@ -3,6 +3,7 @@ import { dev } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import { isValidSessionId, SESSION_COOKIE, SESSION_MAX_AGE_S } from '$lib/session/session-id.js';
 import { apiOrigin, forwardedRequest, isApiPath } from '$lib/server/api-origin.js';
+import { withPageSession } from '$lib/server/page-session.js';
 
 /** Gives every browser a session id (cookie `sessionId`), creating one when missing. */
 export const handle: Handle = async ({ event, resolve }) => {
@@ -24,7 +25,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
   event.locals.sessionId = sessionId;
   event.locals.sessionIsNew = isNew;
-  return resolve(event);
+  // app.html's early-socket script gets the id in the HTML (see page-session.ts).
+  return resolve(event, { transformPageChunk: ({ html }) => withPageSession(html, sessionId) });
 };
 
 /**
