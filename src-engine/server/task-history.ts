@@ -34,8 +34,13 @@ export interface TaskHistoryOptions {
 export class TaskHistory {
   private readonly perTask: number;
   private readonly maxTasks: number;
-  /** Times are kept as numbers and formatted when read: most histories are never read. */
-  private readonly byTask = new Map<string, HeardChange[]>();
+  /**
+   * Each task's changes, {@link FIELDS} values apiece, one after another in one array: every task
+   * is kept a while, so objects per change would all outlive the young generation (GC work on
+   * every request that starts a task). Times are kept as numbers and formatted when read: most
+   * histories are never read.
+   */
+  private readonly byTask = new Map<string, HeardChanges>();
   /**
    * Ids in the order their tasks became known: the oldest-known is forgotten first. Kept apart
    * from the Map because `byTask.keys().next()` walks every hole the deletions at the front left
@@ -60,7 +65,20 @@ export class TaskHistory {
 
   /** The task's state changes seen by this server run, oldest first (empty when none). */
   of(id: string): readonly TaskHistoryEntry[] {
-    return this.byTask.get(id)?.map(entryOf) ?? [];
+    const changes = this.byTask.get(id);
+    if (!changes) return [];
+    const entries: TaskHistoryEntry[] = [];
+    for (let i = 0; i < changes.length; i += FIELDS) {
+      entries.push({
+        at: isoOf(changes[i] as number),
+        state: changes[i + 1] as TaskState,
+        status: changes[i + 2] as string,
+        attempt: changes[i + 3] as number,
+        error: changes[i + 4] as string | null,
+        retryAt: isoOrNull(changes[i + 5] as number | null),
+      });
+    }
+    return entries;
   }
 
   /** Tasks whose history is kept. */
@@ -81,8 +99,8 @@ export class TaskHistory {
       this.order.push(task.id);
       this.trim();
     }
-    entries.push({ at: Date.now(), state: task.state, status: task.statusText, attempt: task.attempt, error: task.error, retryAt: task.runAt });
-    if (entries.length > this.perTask) entries.splice(0, entries.length - this.perTask);
+    entries.push(Date.now(), task.state, task.statusText, task.attempt, task.error, task.runAt);
+    if (entries.length > this.perTask * FIELDS) entries.splice(0, entries.length - this.perTask * FIELDS);
   }
 
   /** Forgets the oldest-known tasks beyond `maxTasks`; O(1) amortised. */
@@ -94,15 +112,11 @@ export class TaskHistory {
   }
 }
 
-/** A {@link TaskHistoryEntry} as kept: epoch milliseconds instead of ISO texts. */
-interface HeardChange extends Omit<TaskHistoryEntry, 'at' | 'retryAt'> {
-  at: number;
-  retryAt: number | null;
-}
+/** Values kept per change: at (epoch ms), state, status, attempt, error, retryAt (epoch ms or null). */
+const FIELDS = 6;
 
-function entryOf(change: HeardChange): TaskHistoryEntry {
-  return { at: isoOf(change.at), state: change.state, status: change.status, attempt: change.attempt, error: change.error, retryAt: isoOrNull(change.retryAt) };
-}
+/** A task's changes, flat: {@link FIELDS} values each. */
+type HeardChanges = Array<number | string | null>;
 
 /**
  * What a task's record alone tells of its story, for tasks this server run has not watched
