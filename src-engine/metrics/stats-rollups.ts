@@ -70,6 +70,12 @@ export class StatsRollups {
   private readonly timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private prunedAt = -1;
+  /**
+   * The rows of the minute last touched, by kind: three events per task each asked `open` for two
+   * rows by a key text built per call. Forgotten at each flush (which may drop rows from `open`).
+   */
+  private rowsMinute = -1;
+  private readonly rowsOfMinute = new Map<string, MinuteRow>();
   private readonly onError: (error: unknown) => void;
 
   constructor(
@@ -97,6 +103,8 @@ export class StatsRollups {
 
   /** Writes the changed minutes in one batch, forgets the finished ones, prunes old ones. */
   flush(): void {
+    this.rowsMinute = -1;
+    this.rowsOfMinute.clear();
     const current = this.minuteNow();
     try {
       this.store.upsert([...this.open.values()]);
@@ -186,22 +194,28 @@ export class StatsRollups {
     if (event.type === 'taskUpdated' && FINAL.has(task.state)) {
       const state = task.state as 'completed' | 'failed' | 'cancelled';
       const ms = task.startedAt !== null && task.completedAt !== null ? Math.max(0, task.completedAt - task.startedAt) : undefined;
-      for (const row of [this.row(minute, ALL_KINDS), this.row(minute, this.kinds.of(task.kind))]) {
-        row[state]++;
-        if (ms !== undefined) addDuration(row.durations, ms);
-      }
+      countEnd(this.row(minute, ALL_KINDS), state, ms);
+      countEnd(this.row(minute, this.kinds.of(task.kind)), state, ms);
     }
     this.sample();
   }
 
   /** The row being filled for a minute and kind, created (or continued from the store) when new. */
   private row(minute: number, kind: string): MinuteRow {
+    if (minute === this.rowsMinute) {
+      const known = this.rowsOfMinute.get(kind);
+      if (known) return known;
+    } else {
+      this.rowsMinute = minute;
+      this.rowsOfMinute.clear();
+    }
     const key = `${minute}|${kind}`;
     let row = this.open.get(key);
     if (!row) {
       row = this.loaded(minute, kind) ?? { minute, kind, completed: 0, failed: 0, cancelled: 0, queueMax: 0, runningMax: 0, durations: new Map() };
       this.open.set(key, row);
     }
+    this.rowsOfMinute.set(kind, row);
     return row;
   }
 
@@ -213,4 +227,10 @@ export class StatsRollups {
   private minuteNow(): number {
     return Math.floor(this.now() / MINUTE_MS);
   }
+}
+
+/** A task's end, counted in a minute's row (its duration too, when it ran). */
+function countEnd(row: MinuteRow, state: 'completed' | 'failed' | 'cancelled', ms: number | undefined): void {
+  row[state]++;
+  if (ms !== undefined) addDuration(row.durations, ms);
 }

@@ -55,6 +55,38 @@ describe('TaskHistory', () => {
     expect(history.of(ids[2]!)).toEqual([]);
   });
 
+  it('forgets the oldest task still known once over its bound, skipping tasks deleted meanwhile', async () => {
+    const { engine, gates, history } = setup({ maxTasks: 2 });
+    const finished = async (): Promise<string> => {
+      const id = await submitted(engine, 'gated');
+      await until(() => gates.has(id));
+      gates.get(id)!.finish('done');
+      await until(() => engine.get(id)?.state === 'completed');
+      return id;
+    };
+    const [a, b] = [await finished(), await finished()];
+    await engine.delete(a);
+    const c = await finished(); // two known (b, c): nothing to forget, though a was known first
+    expect(history.of(b).map((e) => e.state)).toEqual(['queued', 'running', 'completed']);
+    const d = await finished(); // three known: b, the oldest still there, goes
+    expect(history.of(b)).toEqual([]);
+    expect([history.of(c).length, history.of(d).length]).toEqual([3, 3]);
+  });
+
+  it('keeps its bound when tasks are deleted as fast as they come', async () => {
+    const { engine, gates, history } = setup({ maxTasks: 3 });
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      last = await submitted(engine, 'gated');
+      await until(() => gates.has(last));
+      gates.get(last)!.finish('done');
+      await until(() => engine.get(last)?.state === 'completed');
+      await engine.delete(last);
+      expect(history.of(last)).toEqual([]);
+    }
+    expect(history.size).toBe(0);
+  });
+
   it('rebuilds a story from the record alone for a task it never watched', async () => {
     const { engine, gates } = setup();
     const id = await submitted(engine, 'gated');

@@ -39,6 +39,10 @@ export interface AccessRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** The owner's verdicts, shared by every request that gets one (this runs on every request). */
+const LOOPBACK_OWNER: AccessVerdict = Object.freeze({ ok: true, principal: Object.freeze({ kind: 'owner', via: 'loopback' }) });
+const TOKEN_OWNER: AccessVerdict = Object.freeze({ ok: true, principal: Object.freeze({ kind: 'owner', via: 'token' }) });
+
 /** Options of {@link AccessControl}. */
 export interface AccessControlOptions {
   /** Origins allowed besides the server's own (`--allow-origin`). */
@@ -132,15 +136,17 @@ export class AccessControl {
   authenticate(request: AccessRequest): AccessVerdict {
     const address = normaliseAddress(request.remoteAddress);
     const bearer = bearerToken(single(request.headers.authorization));
-    const cookieName = this.fixedCookieName ?? deviceCookieName(request.localPort);
-    const cookie = readCookie(single(request.headers.cookie), cookieName);
+    const cookieHeader = single(request.headers.cookie);
+    // Named only when there is a cookie to read (or clear): most requests carry none.
+    const cookieName = cookieHeader === undefined ? '' : (this.fixedCookieName ?? deviceCookieName(request.localPort));
+    const cookie = cookieHeader === undefined ? undefined : readCookie(cookieHeader, cookieName);
     if (bearer !== undefined || cookie !== undefined) {
       // While blocked, no credential is even looked at: a right guess must look like a wrong one.
       const wait = this.failures.retryAfterSeconds(address);
       if (wait > 0) return { ok: false, refusal: tooManyAttempts(wait) };
     }
     if (bearer !== undefined) {
-      if (this.apiToken !== undefined && sameSecret(bearer, this.apiToken)) return { ok: true, principal: { kind: 'owner', via: 'token' } };
+      if (this.apiToken !== undefined && sameSecret(bearer, this.apiToken)) return TOKEN_OWNER;
       this.fail(address);
       return { ok: false, refusal: { code: 'INVALID_TOKEN', message: 'The bearer token is not valid' } };
     }
@@ -161,7 +167,7 @@ export class AccessControl {
         return { ok: false, setCookie, refusal: { code: 'AUTH_REQUIRED', message: 'This device is no longer paired with the server: open a new pairing link to pair it again' } };
       }
     }
-    if (loopback) return { ok: true, principal: { kind: 'owner', via: 'loopback' }, ...(setCookie ? { setCookie } : {}) };
+    if (loopback) return setCookie ? { ...LOOPBACK_OWNER, setCookie } : LOOPBACK_OWNER;
     return {
       ok: false,
       refusal: { code: 'AUTH_REQUIRED', message: 'This device is not paired with the server: open the pairing link shown by the server (or send Authorization: Bearer TOKEN)' },

@@ -14,6 +14,9 @@ export interface HostAllowlistOptions {
   now?: () => number;
 }
 
+/** Host header texts whose answers {@link HostAllowlist} remembers at most (then it starts over). */
+const MAX_SETTLED_HOSTS = 256;
+
 /** How long a re-read of the interface list is trusted before a miss reads it again. */
 const ADDRESS_REFRESH_MS = 2000;
 
@@ -32,6 +35,8 @@ export class HostAllowlist {
   private readonly now: () => number;
   private addresses = new Set<string>();
   private addressesReadAt = Number.NEGATIVE_INFINITY;
+  /** Host header texts whose answer cannot change (names, loopback, fixed addresses, malformed). */
+  private readonly settled = new Map<string, boolean>();
 
   constructor(options: HostAllowlistOptions = {}) {
     this.readAddresses = options.addresses ?? (() => machineAddresses());
@@ -47,17 +52,28 @@ export class HostAllowlist {
 
   /** Whether a request carrying this Host header may be served. */
   isAllowed(hostHeader: string): boolean {
+    // Asked on every request, with the same few texts: answers that cannot change are remembered.
+    const known = this.settled.get(hostHeader);
+    if (known !== undefined) return known;
     const host = hostOf(hostHeader);
-    if (host === undefined) return false;
+    if (host === undefined) return this.settle(hostHeader, false);
     if (isIpLiteral(host)) {
       // 0.0.0.0 and :: reach only this machine (browsers connect to it over loopback): a page can
       // only be served from there by us, so such a Host cannot be an attacker's rebound name.
-      if (isLoopbackAddress(host) || isWildcardHost(host) || this.fixedAddresses.has(host)) return true;
+      if (isLoopbackAddress(host) || isWildcardHost(host) || this.fixedAddresses.has(host)) return this.settle(hostHeader, true);
+      // Interface addresses come and go: asked afresh each time, never remembered.
       if (this.currentAddresses(false).has(host)) return true;
       return this.currentAddresses(true).has(host);
     }
-    if (this.names.has(host)) return true;
-    return this.suffixes.some((suffix) => host.endsWith(suffix));
+    // Names and suffixes are fixed at construction.
+    return this.settle(hostHeader, this.names.has(host) || this.suffixes.some((suffix) => host.endsWith(suffix)));
+  }
+
+  /** Remembers an answer that depends on the header's text alone; bounded, since any text can arrive. */
+  private settle(hostHeader: string, allowed: boolean): boolean {
+    if (this.settled.size >= MAX_SETTLED_HOSTS) this.settled.clear();
+    this.settled.set(hostHeader, allowed);
+    return allowed;
   }
 
   private add(entry: string): void {

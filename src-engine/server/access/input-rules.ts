@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../error-catalog.js';
+import { addRoutePreHandler } from './route-hooks.js';
+
+/** The route whose bodies these rules check. */
+const START_PATH = '/api/task/start';
 
 /**
  * The text rule for names and ids people type (task name, client id, kind):
@@ -57,11 +61,11 @@ const TEXT_FIELDS = [['name', 'Task name'], ['clientId', 'clientId'], ['kind', '
  * Applies the rules to `POST /api/task/start` after its schema (types, lengths) passed and before
  * the route runs: 400 TASK_NAME_REQUIRED for an invisible-only name, 400 INVALID_CHARACTERS for
  * refused characters, 400 INVALID_PARAMETERS for parameters nested too deeply. Each refusal is
- * in the original's error shape (with `taskId: ""`).
+ * in the original's error shape (with `taskId: ""`). Call it before the routes are registered.
  */
 export function installInputRules(app: FastifyInstance): void {
-  app.addHook('preHandler', (request, reply, done) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== '/api/task/start') return done();
+  addRoutePreHandler(app, (method, url) => method === 'POST' && url === START_PATH, (request, reply, done) => {
+    if (request.method !== 'POST') return done();
     const body = request.body as { name?: unknown; clientId?: unknown; kind?: unknown; parameters?: unknown } | undefined;
     if (!body || typeof body !== 'object') return done();
     const refuse = (code: 'TASK_NAME_REQUIRED' | 'INVALID_CHARACTERS' | 'INVALID_PARAMETERS', message: string): void => {

@@ -160,6 +160,23 @@ describe('queued tasks per session', () => {
     expect((await submit('hog')).status).toBe(200);
     expect((await submit('hog')).status).toBe(429);
   });
+
+  it('a retry that would put the session over the cap gets 429 too; under it, the retry queues', async () => {
+    const server = await launch({ concurrency: 1, limits: { maxQueuedPerSession: 2 } });
+    const submit = (clientId: string) => postJson(`${server.url}/api/task/start`, { name: 'fill', duration: 30000, clientId });
+    expect((await submit('hog')).status).toBe(200); // runs
+    await expect.poll(() => server.engine.counts().running).toBe(1);
+    const first = (await submit('hog')).body as { taskId: string };
+    expect((await postJson(`${server.url}/api/tasks/${first.taskId}/cancel`, { clientId: 'hog' })).status).toBe(200);
+    expect((await submit('hog')).status).toBe(200);
+    expect((await submit('hog')).status).toBe(200); // two queued: the cap
+    const refused = await postJson(`${server.url}/api/tasks/${first.taskId}/retry`, { clientId: 'hog' });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'SESSION_QUEUE_FULL', message: expect.stringContaining('2 tasks waiting') });
+    const queued = server.engine.list({ clientId: 'hog', state: 'queued' }).items[0]!;
+    expect((await postJson(`${server.url}/api/tasks/${queued.id}/cancel`, { clientId: 'hog' })).status).toBe(200);
+    expect((await postJson(`${server.url}/api/tasks/${first.taskId}/retry`, { clientId: 'hog' })).status).toBe(200);
+  });
 });
 
 describe('HTTP limits', () => {

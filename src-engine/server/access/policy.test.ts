@@ -69,6 +69,21 @@ describe('HostAllowlist', () => {
     expect(hosts.isAllowed('10.0.0.3')).toBe(true);
   });
 
+  it('refuses an interface address again once it went away: only answers that cannot change are remembered', () => {
+    let now = 0;
+    const current = new Set(['10.0.0.1']);
+    const hosts = new HostAllowlist({ hostname: 'h', addresses: () => new Set(current), now: () => now });
+    expect(hosts.isAllowed('10.0.0.1:5000')).toBe(true);
+    current.delete('10.0.0.1');
+    now = 2500;
+    expect(hosts.isAllowed('10.0.0.9')).toBe(false); // a miss re-reads the interfaces
+    expect(hosts.isAllowed('10.0.0.1:5000')).toBe(false);
+    for (let i = 0; i < 2; i++) {
+      expect(hosts.isAllowed('localhost:5000')).toBe(true);
+      expect(hosts.isAllowed('evil.example')).toBe(false);
+    }
+  });
+
   it('always allows the specific address it listens on', () => {
     expect(list({ listenHost: '198.51.100.4' }).isAllowed('198.51.100.4:80')).toBe(true);
   });

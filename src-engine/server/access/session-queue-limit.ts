@@ -1,7 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { TaskService } from '../../engine/task-service.js';
 import { ownerFromRequest } from '../client-id.js';
 import { sendError } from '../error-catalog.js';
+import { addRoutePreHandler } from './route-hooks.js';
+
+/** The routes that queue a task. */
+const START_PATH = '/api/task/start';
+const RETRY_PATH = '/api/tasks/:id/retry';
 
 /** Seconds a session over its cap is told to wait: tasks leave the queue as workers pick them. */
 const RETRY_AFTER_SECONDS = 5;
@@ -38,41 +43,37 @@ export class SessionQueueCounter {
 /**
  * Refuses, with 429 SESSION_QUEUE_FULL and Retry-After, a submission (`POST /api/task/start`) or
  * a retry (`POST /api/tasks/:id/retry`) that would put more than `max` tasks of one session in
- * the queue. Runs as a preHandler: after the body is parsed and validated, before the route.
+ * the queue. Runs as a preHandler of those two routes: after the body is parsed and validated,
+ * before the route. Call it before the routes are registered.
  */
 export function installSessionQueueLimit(app: FastifyInstance, engine: TaskService, max: number): SessionQueueCounter {
   const counter = new SessionQueueCounter(engine);
-  app.addHook('preHandler', (request, reply, done) => {
+  const limit = (sessionOf: (request: FastifyRequest) => string | undefined): preHandlerHookHandler => (request, reply, done) => {
     if (request.method !== 'POST') return done();
-    const session = sessionOf(request, engine);
+    const session = sessionOf(request);
     if (session === undefined) return done();
     if (counter.count(session) >= max) return void refuse(request, reply, max);
     const release = counter.reserve(session);
     // 'close' fires once the response is sent or the client went away: either way the place is free.
     reply.raw.once('close', release);
     done();
-  });
-  return counter;
-}
-
-/** The session a queueing request would add a task to, if it is one. */
-function sessionOf(request: FastifyRequest, engine: TaskService): string | undefined {
-  const route = request.routeOptions.url;
-  if (route === '/api/task/start') {
+  };
+  // Route by route (see addRoutePreHandler): the session a queueing request would add a task to.
+  addRoutePreHandler(app, (method, url) => method === 'POST' && url === START_PATH, limit((request) => {
     const body = request.body as { clientId?: unknown } | undefined;
     // The route will pick the same owner; without any id it is a fresh session with nothing queued.
     return ownerFromRequest(body?.clientId, request.headers);
-  }
-  if (route === '/api/tasks/:id/retry') {
+  }));
+  addRoutePreHandler(app, (method, url) => method === 'POST' && url === RETRY_PATH, limit((request) => {
     const id = (request.params as { id?: string }).id;
     return id === undefined ? undefined : engine.get(id)?.clientId;
-  }
-  return undefined;
+  }));
+  return counter;
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, max: number): FastifyReply {
   request.log.warn({ code: 'SESSION_QUEUE_FULL', max }, 'refused a task: the session has too many queued tasks');
   reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-  const extra = request.routeOptions.url === '/api/task/start' ? { taskId: '' } : {};
+  const extra = request.routeOptions.url === START_PATH ? { taskId: '' } : {};
   return sendError(reply, 'SESSION_QUEUE_FULL', `This session already has ${max} tasks waiting in the queue: wait for some to start, or cancel some`, extra);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../engine/engine-results.js';
 import { MAX_ATTEMPTS_LIMIT } from '../../engine/retry-policy.js';
+import type { TaskSubmission } from '../../engine/task-record.js';
 import type { TaskService } from '../../engine/task-service.js';
 import type { StartTaskRequest, StartTaskResponse, TaskState } from '../../protocol/messages.js';
 import { DEMO_DURATION } from '../../protocol/messages.js';
@@ -118,16 +119,15 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskService): v
     const target = startTarget(engine, request, body);
     if (!target.ok) return sendError(reply, target.code, target.message, { taskId: '' });
     const clientId = ownerFromRequest(body.clientId, request.headers);
-    const parameters = { ...body.parameters, ...(body.duration === undefined ? {} : { duration: body.duration }) };
-    const outcome = await engine.submit({
-      name: body.name,
-      clientId,
-      parameters,
-      ...(target.kind ? { kind: target.kind } : {}),
-      ...(body.priority === undefined ? {} : { priority: body.priority }),
-      ...(body.maxAttempts === undefined ? {} : { maxAttempts: body.maxAttempts }),
-      ...(when.runAt === undefined ? {} : { runAt: when.runAt }),
-    });
+    // Filled in place: spreading conditional parts cost an object per optional field, per request.
+    const parameters: Record<string, unknown> = { ...body.parameters };
+    if (body.duration !== undefined) parameters['duration'] = body.duration;
+    const submission: TaskSubmission = { name: body.name, clientId, parameters };
+    if (target.kind) submission.kind = target.kind;
+    if (body.priority !== undefined) submission.priority = body.priority;
+    if (body.maxAttempts !== undefined) submission.maxAttempts = body.maxAttempts;
+    if (when.runAt !== undefined) submission.runAt = when.runAt;
+    const outcome = await engine.submit(submission);
     if (!outcome.ok) return sendError(reply, SUBMIT_REFUSAL_CODES[outcome.reason], outcome.message, { taskId: '' });
     const scheduled = outcome.task.state === 'scheduled';
     // `status` stays the original's 'Queued' (its clients know no other success); `state` and `runAt` tell a delayed task apart.
