@@ -6,7 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { ServerMessage, TaskDto, TaskState } from '../protocol/messages.js';
 import { SessionJournal } from './session-journal.js';
 import { outboxOf, sendMessage, SocketHub } from './socket-hub.js';
-import { MAX_BATCH_SOCKETS, OutboxFlusher, PROBE_ANSWER_MS, SLOW_CONSUMER_CLOSE, SocketOutbox } from './socket-outbox.js';
+import { OutboxFlusher, PROBE_ANSWER_MS, SLOW_CONSUMER_CLOSE, SocketOutbox } from './socket-outbox.js';
 
 /**
  * The send path under a slow consumer: a client that does not read must cost bounded memory, yet
@@ -299,7 +299,7 @@ describe('delivery counters (metrics)', () => {
   });
 });
 
-describe('writes batched per loop iteration (a real client)', () => {
+describe('writes batched per turn (a real client)', () => {
   let server: Server | undefined;
   let wss: WebSocketServer | undefined;
   afterEach(async () => {
@@ -355,42 +355,20 @@ describe('writes batched per loop iteration (a real client)', () => {
     client.terminate();
   });
 
-  it('holds the frames of one loop iteration corked and writes them at its end, one write for the socket', async () => {
+  it('writes a lone frame at once, and uncorks a burst at the end of its turn (the microtask checkpoint)', async () => {
     const { hub, client, stream, writes, received } = await connect();
     hub.publish('s', queued('#0'));
+    expect(stream.writableCorked).toBe(0);
+    expect(writes()).toBe(1); // at once: no waiting for the end of the turn
     hub.publish('s', queued('#1'));
-    await Promise.resolve(); // a microtask checkpoint does not end the batch
     hub.publish('s', queued('#2'));
     expect(stream.writableCorked).toBe(1);
-    expect(writes()).toBe(0);
-    await new Promise((resolve) => setImmediate(resolve)); // the end of the iteration does
+    expect(writes()).toBe(1);
+    await Promise.resolve(); // the turn ends at its microtask checkpoint, not at the next loop iteration
     expect(stream.writableCorked).toBe(0);
-    expect(writes()).toBe(1); // the three in one writev
+    expect(writes()).toBe(2); // the two in one writev
     for (let i = 0; i < 400 && received.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(received.map((text) => (JSON.parse(text) as { data: { id: string } }).data.id)).toEqual(['#0', '#1', '#2']);
-    client.terminate();
-  });
-
-  it(`ends the batch at once when ${MAX_BATCH_SOCKETS} sockets have frames waiting, so that a frame waits for a bounded number of writes`, async () => {
-    const { hub, client, stream } = await connect();
-    const others: { client: WebSocket; stream: CountedStream }[] = [];
-    const addSocket = async (): Promise<void> => {
-      const accepted = once(wss!, 'connection') as Promise<[WebSocket]>;
-      const other = new WebSocket(`ws://127.0.0.1:${(server!.address() as AddressInfo).port}/`);
-      const [serverSide] = await accepted;
-      await once(other, 'open');
-      hub.add('s', serverSide);
-      others.push({ client: other, stream: (serverSide as unknown as { _socket: CountedStream })._socket });
-    };
-    const corked = () => [stream, ...others.map((other) => other.stream)].map((each) => each.writableCorked);
-    for (let i = 2; i < MAX_BATCH_SOCKETS; i++) await addSocket();
-    hub.publish('s', queued('#0')); // one socket short of a full batch: every one waits
-    expect(corked()).toEqual(Array.from({ length: MAX_BATCH_SOCKETS - 1 }, () => 1));
-    await new Promise((resolve) => setImmediate(resolve));
-    await addSocket();
-    hub.publish('s', queued('#1')); // the last socket's write fills the batch: all go out now
-    expect(corked()).toEqual(Array.from({ length: MAX_BATCH_SOCKETS }, () => 0));
-    for (const other of others) other.client.terminate();
     client.terminate();
   });
 });

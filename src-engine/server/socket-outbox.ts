@@ -107,9 +107,11 @@ export class SocketOutbox {
     private readonly stream?: RawStream,
   ) {}
 
-  /** Whether this outbox corked its stream in the current batch (see {@link WriteBatch}). */
+  /** Turn of the event loop in which this outbox last wrote (see {@link TurnBatch}). */
+  private lastTurn = -1;
+  /** Whether this outbox corked its stream in the current turn. */
   private corked = false;
-  /** Bytes written into the corked stream this batch: the kernel has not been offered them yet. */
+  /** Bytes written into the corked stream this turn: the kernel has not been offered them yet. */
   private corkedBytes = 0;
 
   /** Frames waiting for the socket. */
@@ -129,7 +131,7 @@ export class SocketOutbox {
   send(frame: Buffer, taskId?: string, tick = false, wire?: Buffer): void {
     const socket = this.socket;
     if (socket.readyState !== OPEN) return;
-    // Bytes corked in this batch are not a sign of a slow peer: the kernel was not offered them yet.
+    // Bytes corked this turn are not a sign of a slow peer: the kernel was not offered them yet.
     if (this.bytes === 0 && socket.bufferedAmount - this.corkedBytes < this.limits.highWaterBytes) {
       this.stats.framesSent++;
       this.write(frame, wire);
@@ -141,17 +143,24 @@ export class SocketOutbox {
 
   /**
    * Hands a frame to the socket. `wire`, when given, is `frame` already framed (see `wireFrame`):
-   * written to the stream as is, one `write` with no per-socket allocation. The stream is corked
-   * and joins the current {@link WriteBatch}: what it gets until the batch ends (at the end of this
-   * iteration of the event loop, or once {@link MAX_BATCH_SOCKETS} sockets joined) leaves in one
-   * system call, and the system calls of a batch's sockets follow one another.
+   * written to the stream as is, one `write` with no per-socket allocation. From the second frame
+   * in one turn (see {@link TurnBatch}) on, the stream is corked, so that a burst (a replay, a
+   * greeting and its snapshot, a handler reporting in a loop) leaves in one `writev` at the end of
+   * the turn instead of one system call per frame; a lone frame still leaves at once.
    */
   private write(frame: Buffer, wire: Buffer | undefined): void {
     const stream = this.stream;
-    const joins = stream !== undefined && !this.corked;
-    if (joins) {
-      stream.cork();
-      this.corked = true;
+    if (stream !== undefined) {
+      if (this.lastTurn === turns.current) {
+        if (!this.corked) {
+          stream.cork();
+          this.corked = true;
+          turns.corked.push(this);
+        }
+      } else {
+        this.lastTurn = turns.current;
+        turns.touch();
+      }
     }
     // ws.send on a corked stream cork/uncorks inside ours (corks nest), so its frames join the batch.
     if (stream !== undefined && wire !== undefined) stream.write(wire);
@@ -162,10 +171,9 @@ export class SocketOutbox {
       // A batch stays small: past the high-water mark it goes to the kernel now.
       if (this.corkedBytes >= this.limits.highWaterBytes) this.uncork();
     }
-    if (joins) batch.join(this);
   }
 
-  /** Offers what was corked in this batch to the kernel. */
+  /** Offers what was corked this turn to the kernel. */
   uncork(): void {
     if (!this.corked) return;
     this.corked = false;
@@ -276,47 +284,37 @@ export class SocketOutbox {
   }
 }
 
-/** Sockets whose frames wait for the end of a batch: past this many, the batch ends at once. */
-export const MAX_BATCH_SOCKETS = 64;
-
 /**
- * Frames written in one iteration of the event loop wait in their corked streams and leave
- * together at its end (an immediate), or as soon as {@link MAX_BATCH_SOCKETS} sockets have some
- * waiting, each socket's in one system call.
+ * Turns, as far as the send path cares: the synchronous run of one callback of the event loop (a
+ * timer, an I/O event, an immediate), which ends at the microtask checkpoint that follows it.
+ * `current` advances at the end of every turn in which some outbox wrote (one microtask per such
+ * turn, not per frame), and the streams corked during it are uncorked then.
  *
- * Why: with many sessions, each socket gets one frame per tick from its own task, and every
- * frame cost a system call of its own in the middle of the engine's work. Written back to back,
- * the same calls cost far less (the kernel's paths stay warm, and the receiving process is woken
- * once per batch rather than once per frame): server CPU per delivery with 1,000 sessions
- * ~43 → ~35 µs. A burst to one socket (a replay, a greeting and its snapshot, a handler reporting
- * in a loop) still leaves in one `writev`. The bound keeps the wait short: a frame waits for at
- * most 63 other sockets' writes, or for the rest of the loop iteration, whichever comes first.
+ * Why not the whole loop iteration (`setImmediate`): frames corked early in a long timers phase
+ * (a loaded server fires hundreds of timers in one) would wait for all of it. Ending at the
+ * microtask checkpoint delays a frame by nothing but the rest of the callback that wrote it.
  */
-class WriteBatch {
-  private readonly corked: SocketOutbox[] = [];
-  private immediate: NodeJS.Immediate | undefined;
+class TurnBatch {
+  current = 0;
+  readonly corked: SocketOutbox[] = [];
+  private scheduled = false;
   private readonly end = (): void => {
-    this.immediate = undefined;
-    this.flush();
-  };
-
-  /** An outbox corked its stream: it is uncorked when the batch ends. */
-  join(outbox: SocketOutbox): void {
+    this.scheduled = false;
+    this.current++;
     const corked = this.corked;
-    corked.push(outbox);
-    if (corked.length >= MAX_BATCH_SOCKETS) this.flush();
-    else this.immediate ??= setImmediate(this.end);
-  }
-
-  private flush(): void {
-    const corked = this.corked;
-    // An outbox may be listed twice (uncorked at the high-water mark, corked again): uncork is idempotent.
     for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
     corked.length = 0;
+  };
+
+  /** Some outbox wrote in this turn: make sure the turn ends. */
+  touch(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.end);
   }
 }
 
-const batch = new WriteBatch();
+const turns = new TurnBatch();
 
 /**
  * Retries the outboxes of slow sockets: first at the next turn of the event loop (a burst written
