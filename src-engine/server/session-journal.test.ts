@@ -108,17 +108,36 @@ describe('SessionJournal', () => {
   it('keeps memory bounded however many messages a session gets', () => {
     const journal = new SessionJournal({ framesPerSession: 100 });
     for (let n = 1; n <= 10_000; n++) journal.record('a', message(n));
-    const frames = (journal as unknown as { sessions: Map<string, { frames: unknown[] }> }).sessions.get('a')!.frames;
-    expect(frames.length).toBeLessThanOrEqual(100 + 100 / 8); // the limit, plus the block dropped together
+    expect(journal.keptFrames('a')).toBeLessThanOrEqual(100 + 100 / 8); // the limit, plus the block dropped together
+    const log = (journal as unknown as { sessions: Map<string, { chunks: Buffer[] }> }).sessions.get('a')!;
+    const kept = log.chunks.reduce((bytes, chunk) => bytes + chunk.length, 0);
+    expect(kept).toBeLessThanOrEqual(3 * 64 * 1024); // the buffers of dropped frames go with them
   });
 
-  it('keeps frames as text and replays them as the exact bytes first sent', () => {
+  it('keeps frames off the JS heap and replays them as the exact bytes first sent, after they were sent', () => {
+    const journal = new SessionJournal({ framesPerSession: 500 });
+    const sent = Array.from({ length: 2000 }, (_, i) => Buffer.from(journal.record('a', message(i + 1)))); // copies, as the kernel would take them
+    const log = (journal as unknown as { sessions: Map<string, { chunkOf: unknown[]; chunks: unknown[] }> }).sessions.get('a')!;
+    expect(log.chunkOf.every((chunk) => typeof chunk === 'number')).toBe(true);
+    expect(log.chunks.length).toBeLessThan(20); // a few buffers, not one object per frame
+    const resumed = journal.resume('a', journal.epochOf('a'), 1600);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual(Array.from({ length: 400 }, (_, i) => 1601 + i));
+    expect(resumed.ok && resumed.missed.every((entry) => entry.frame.equals(sent[entry.seq - 1]!))).toBe(true);
+    expect(journal.resume('a', journal.epochOf('a'), 1000)).toEqual({ ok: false }); // older than the 500 offered
+  });
+
+  it('never replays across numbers it skipped while no socket watched the session: the client gets a snapshot', () => {
     const journal = new SessionJournal();
-    const sent = [1, 2, 3].map((n) => Buffer.from(journal.record('a', message(n)))); // copies: the hub's Buffers are transient
-    const frames = (journal as unknown as { sessions: Map<string, { frames: { text: unknown }[] }> }).sessions.get('a')!.frames;
-    expect(frames.every((frame) => typeof frame.text === 'string')).toBe(true);
-    const resumed = journal.resume('a', journal.epochOf('a'), 0);
-    expect(resumed.ok && resumed.missed.map((entry) => entry.frame.equals(sent[entry.seq - 1]!))).toEqual([true, true, true]);
+    journal.watch('a');
+    journal.record('a', message(1));
+    journal.record('a', message(2));
+    journal.release('a'); // has numbers: kept
+    journal.skip('a'); // 3 is taken, nothing kept
+    expect(journal.resume('a', journal.epochOf('a'), 1)).toEqual({ ok: false }); // 3 cannot be replayed
+    journal.record('a', message(4));
+    expect(journal.resume('a', journal.epochOf('a'), 1)).toEqual({ ok: false });
+    const resumed = journal.resume('a', journal.epochOf('a'), 3);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([4]);
   });
 
   it('numbers sessions alternating message by message without mixing their numbers', () => {

@@ -29,7 +29,7 @@ export function wireFrame(payload: Buffer): Buffer {
 }
 
 /** Largest header of a server frame: 2 bytes, 8 of them the 64-bit length. */
-const MAX_HEADER = 10;
+export const MAX_HEADER = 10;
 const SLAB_BYTES = 64 * 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let used = 0;
@@ -41,13 +41,13 @@ let lastWire: Buffer | undefined;
  * Encodes a message's text into a Buffer (its payload) that sits right after its own frame
  * header, so that {@link wireOf} gets the wire form without a copy.
  *
- * Why a slab of our own: frames die young (the kernel takes them at once, the journal keeps text,
- * not bytes), and `Buffer.from` cut them from Node's 8 KiB pool, which allocated a new
+ * Why a slab of our own: frames sent outside a session's journal die young (the kernel takes them
+ * at once), and `Buffer.from` cut them from Node's 8 KiB pool, which allocated a new
  * ArrayBuffer every dozen frames (9 % of the server's CPU with 1,000 sessions). A text is written
  * at most 3 bytes per UTF-16 unit, so room is checked without measuring it first.
  */
 export function encodeFrame(text: string): Buffer {
-  const room = MAX_HEADER + text.length * 3;
+  const room = frameRoom(text);
   let target: Buffer;
   let start: number;
   if (room > SLAB_BYTES / 4) {
@@ -62,14 +62,29 @@ export function encodeFrame(text: string): Buffer {
     target = slab;
     start = used;
   }
+  const payload = encodeFrameIn(target, start, text);
+  if (target === slab) used = start + MAX_HEADER + payload.length;
+  return payload;
+}
+
+/**
+ * Encodes a message's text into `target` at `start + MAX_HEADER` with its frame header right
+ * before it, and returns the payload (a view): {@link wireOf} then gets the wire form without a
+ * copy. The caller makes sure `target` has room from `start` for {@link frameRoom}`(text)` bytes.
+ */
+export function encodeFrameIn(target: Buffer, start: number, text: string): Buffer {
   const length = target.write(text, start + MAX_HEADER);
   const header = headerLength(length);
   const first = start + MAX_HEADER - header;
   writeHeader(target, first, length);
-  if (target === slab) used = start + MAX_HEADER + length;
   lastPayload = target.subarray(start + MAX_HEADER, start + MAX_HEADER + length);
   lastWire = target.subarray(first, start + MAX_HEADER + length);
   return lastPayload;
+}
+
+/** Bytes that always hold a text's frame (header and payload), without measuring it: at most 3 bytes per UTF-16 unit. */
+export function frameRoom(text: string): number {
+  return MAX_HEADER + text.length * 3;
 }
 
 /**
