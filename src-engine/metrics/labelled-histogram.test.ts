@@ -39,7 +39,7 @@ describe('LabelledHistogram', () => {
     const ours = new LabelledHistogram('j_seconds', 'json', 'kind', BUCKETS, [oursRegistry]);
     theirs.observe({ kind: 'x' }, 0.2);
     ours.observe('x', 0.2);
-    const strip = (metrics: Awaited<ReturnType<Registry['getMetricsAsJSON']>>) => metrics.map(({ values, ...rest }) => ({ ...rest, values: values.map(({ labels, value, metricName }) => ({ labels, value, metricName })) }));
+    const strip = (metrics: Awaited<ReturnType<Registry['getMetricsAsJSON']>>) => metrics.map(({ values, ...rest }) => ({ ...rest, values: values.map((entry) => { const { labels, value, metricName } = entry as typeof entry & { metricName?: string }; return { labels, value, metricName }; }) }));
     expect(strip(await oursRegistry.getMetricsAsJSON())).toEqual(strip(await theirsRegistry.getMetricsAsJSON()));
   });
 
