@@ -3,6 +3,7 @@ import type { EngineEvent } from '../engine/engine-events.js';
 import type { TaskService } from '../engine/task-service.js';
 import type { TaskState } from '../protocol/messages.js';
 import { BoundedLabels } from './bounded-labels.js';
+import { LabelledHistogram } from './labelled-histogram.js';
 import type { DeliveryStats } from './delivery-stats.js';
 
 /** Prefix of every metric this server defines (the runtime defaults get it too). */
@@ -39,7 +40,7 @@ export class TaskMetrics {
   private readonly finishedByKind = new Map<string, Map<TaskState, Tally>>();
   private readonly submitted: Counter<'kind'>;
   private readonly finished: Counter<'kind' | 'state'>;
-  private readonly duration: Histogram<'kind'>;
+  private readonly duration: LabelledHistogram;
   private readonly commit: Histogram;
   private readonly lag: Histogram;
   private sockets: SocketSource | undefined;
@@ -68,13 +69,14 @@ export class TaskMetrics {
         for (const [kind, byState] of finished) for (const [state, tally] of byState) bringUp(tally, (delta) => this.inc({ kind, state }, delta));
       },
     });
-    this.duration = new Histogram({
-      name: `${METRIC_PREFIX}task_duration_seconds`,
-      help: 'Run time of finished tasks (start of the last attempt to the end), by kind',
-      labelNames: ['kind'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    // Observed once per finished task: plain numbers, handed over when scraped (see LabelledHistogram).
+    this.duration = new LabelledHistogram(
+      `${METRIC_PREFIX}task_duration_seconds`,
+      'Run time of finished tasks (start of the last attempt to the end), by kind',
+      'kind',
+      [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,
-    });
+    );
     new Gauge({ name: `${METRIC_PREFIX}queue_depth`, help: 'Tasks waiting for a worker or a retry backoff', registers, collect() { this.set(engine.queuedCount); } });
     new Gauge({ name: `${METRIC_PREFIX}tasks_running`, help: 'Tasks running now', registers, collect() { this.set(engine.counts().running); } });
     const sockets = () => this.sockets;
@@ -136,7 +138,7 @@ export class TaskMetrics {
     const tally = byState.get(task.state);
     if (tally) tally.count++;
     else byState.set(task.state, { count: 1, reported: 0 });
-    if (task.startedAt !== null && task.completedAt !== null) this.duration.observe({ kind }, Math.max(0, task.completedAt - task.startedAt) / 1000);
+    if (task.startedAt !== null && task.completedAt !== null) this.duration.observe(kind, Math.max(0, task.completedAt - task.startedAt) / 1000);
   }
 }
 

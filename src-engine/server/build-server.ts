@@ -9,6 +9,7 @@ import { installAccess } from './access/install-access.js';
 import type { UpgradeGuard } from './access/upgrade-guard.js';
 import { fastifyHardening } from './access/fastify-hardening.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, resolveLimits, type ServerLimits } from './access/server-limits.js';
+import { handHeadersToRaw } from './access/security-headers.js';
 import { LocalDelivery } from './delivery/local-delivery.js';
 import { ClusterDelivery } from './delivery/cluster-delivery.js';
 import { errorBody, sendError } from './error-catalog.js';
@@ -234,6 +235,8 @@ export function buildServer(engine: TaskService, options: ServerOptions = {}): F
 function uiResponder(ui: NodeHandler): (request: FastifyRequest, reply: FastifyReply) => void {
   return (request, reply) => {
     reply.hijack();
+    // Fastify writes nothing from here on: the UI's response must carry what the guard set.
+    handHeadersToRaw(reply);
     ui(request.raw, reply.raw, () => {
       reply.raw.statusCode = 404;
       reply.raw.setHeader('content-type', 'application/json; charset=utf-8');

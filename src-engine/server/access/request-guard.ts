@@ -4,7 +4,7 @@ import type { AccessControl, AccessRequest, Refusal } from './access-control.js'
 import { PAIR_PATH } from './pairing-url.js';
 import { refusalPage } from './refusal-page.js';
 import { setPrincipal } from './request-principal.js';
-import { API_CSP, applyBaseSecurityHeaders, FRAMING_ONLY_CSP, isTrustworthyOrigin } from './security-headers.js';
+import { API_CSP, FRAMING_ONLY_CSP, isTrustworthyOrigin, presetBaseSecurityHeaders } from './security-headers.js';
 
 /** The realm named in WWW-Authenticate (RFC 6750) on 401 answers. */
 const REALM = 'Bearer realm="task-monitor"';
@@ -31,14 +31,14 @@ export function installRequestGuard(app: FastifyInstance, access: AccessControl,
   const open = new Set(publicPaths);
   app.addHook('onRequest', (request, reply, done) => {
     const info = accessRequestOf(request);
-    applyBaseSecurityHeaders(reply.raw, isTrustworthyOrigin(request.headers.host, info.encrypted));
+    presetBaseSecurityHeaders(reply, isTrustworthyOrigin(request.headers.host, info.encrypted));
     const boundary = access.checkBoundary(info);
     if (boundary) return refuse(request, reply, boundary);
     if (isPairRequest(request) || isPreflight(request) || isOpenRead(request, open)) return done();
     const decide = (): void => {
       const verdict = access.authenticate(info);
-      // On the raw response: it must survive when the UI answers (a hijacked reply).
-      if (verdict.setCookie) reply.raw.setHeader('Set-Cookie', verdict.setCookie);
+      // On the reply like the security headers: a hijacked (UI) reply gets both from handHeadersToRaw.
+      if (verdict.setCookie) reply.header('Set-Cookie', verdict.setCookie);
       if (!verdict.ok) return void refuse(request, reply, verdict.refusal);
       setPrincipal(request.raw, verdict.principal);
       done();
@@ -52,7 +52,7 @@ export function installRequestGuard(app: FastifyInstance, access: AccessControl,
   // API answers are data: lock them down fully, and keep them out of shared caches. Answers that
   // chose their own policy (the HTML pages below) keep it.
   app.addHook('onSend', (_request, reply, payload, done) => {
-    // hasHeader also sees the raw response's preset framing-only policy; replace just that one.
+    // The preset framing-only policy is replaced; a policy an answer chose itself is kept.
     const csp = reply.getHeader('content-security-policy');
     if (csp === undefined || csp === FRAMING_ONLY_CSP) reply.header('Content-Security-Policy', API_CSP);
     if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', 'no-store');

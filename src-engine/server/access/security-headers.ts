@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { hostOf } from './host-allowlist.js';
 import { isLoopbackAddress } from './network-address.js';
 
@@ -43,6 +44,35 @@ export function applyBaseSecurityHeaders(response: ServerResponse, trustworthyOr
   for (let i = 0; i < BASE_HEADER_LIST.length; i++) response.setHeader(BASE_HEADER_LIST[i]![0], BASE_HEADER_LIST[i]![1]);
   response.setHeader('Content-Security-Policy', FRAMING_ONLY_CSP);
   if (trustworthyOrigin) response.setHeader(...OPENER_POLICY);
+}
+
+/** The base headers as fastify's reply keys them (lower case), with the framing-only policy. */
+const REPLY_HEADER_LIST: readonly (readonly [string, string])[] = [...BASE_HEADER_LIST, ['Content-Security-Policy', FRAMING_ONLY_CSP] as const].map(
+  ([name, value]) => [name.toLowerCase(), value] as const,
+);
+
+/**
+ * Sets the headers every response gets on fastify's reply rather than on the raw response: a
+ * raw response that already has headers makes Node run its checked setHeader again for every
+ * header fastify hands to writeHead (content type and length included), on every answer. A reply
+ * that is hijacked must be given them with {@link handHeadersToRaw} first.
+ */
+export function presetBaseSecurityHeaders(reply: FastifyReply, trustworthyOrigin = false): void {
+  for (let i = 0; i < REPLY_HEADER_LIST.length; i++) reply.header(REPLY_HEADER_LIST[i]![0], REPLY_HEADER_LIST[i]![1]);
+  if (trustworthyOrigin) reply.header('cross-origin-opener-policy', OPENER_POLICY[1]);
+}
+
+/**
+ * Copies the headers set on fastify's reply (security headers, a device cookie) onto the raw
+ * response, for a handler that answers on the raw response itself (a hijacked reply: fastify
+ * would never write them).
+ */
+export function handHeadersToRaw(reply: FastifyReply): void {
+  const headers = reply.getHeaders();
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) reply.raw.setHeader(name, value);
+  }
 }
 
 /** Whether browsers treat the origin of a request as trustworthy (HTTPS, localhost, loopback addresses). */

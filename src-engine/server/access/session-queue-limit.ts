@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { TaskService } from '../../engine/task-service.js';
 import { ownerFromRequest } from '../client-id.js';
@@ -18,27 +19,50 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export class SessionQueueCounter {
   private readonly inFlight = new Map<string, number>();
+  /**
+   * One listener for every response (it reads its session off the response), added with `on`:
+   * 'close' fires once per response, so `once`'s wrapper and its removal are not needed, and no
+   * closure is made per request.
+   */
+  private readonly onClose: (this: Holding) => void;
 
-  constructor(private readonly engine: TaskService) {}
+  constructor(private readonly engine: TaskService) {
+    const counter = this;
+    this.onClose = function (this: Holding) {
+      counter.release(this);
+    };
+  }
 
   /** Tasks the session has queued plus its submissions in flight. */
   count(session: string): number {
     return this.engine.queuedFor(session) + (this.inFlight.get(session) ?? 0);
   }
 
-  /** Holds a place for a submission in flight; answers the release (call it once, when the request ends). */
-  reserve(session: string): () => void {
+  /**
+   * Holds a place for a submission in flight until its response closes ('close' fires once the
+   * response is sent or the client went away: either way the place is free).
+   */
+  reserveUntilClosed(session: string, response: ServerResponse): void {
     this.inFlight.set(session, (this.inFlight.get(session) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.inFlight.get(session) ?? 1) - 1;
-      if (left <= 0) this.inFlight.delete(session);
-      else this.inFlight.set(session, left);
-    };
+    (response as Holding)[HELD] = session;
+    response.on('close', this.onClose);
+  }
+
+  /** Gives back the place a response holds, once (later calls do nothing). */
+  release(response: ServerResponse): void {
+    const holding = response as Holding;
+    const session = holding[HELD];
+    if (session === undefined) return;
+    holding[HELD] = undefined;
+    const left = (this.inFlight.get(session) ?? 1) - 1;
+    if (left <= 0) this.inFlight.delete(session);
+    else this.inFlight.set(session, left);
   }
 }
+
+/** The session whose place a response holds, module-private (no map entry per request). */
+const HELD = Symbol('session queue place');
+type Holding = ServerResponse & { [HELD]?: string | undefined };
 
 /**
  * Refuses, with 429 SESSION_QUEUE_FULL and Retry-After, a submission (`POST /api/task/start`) or
@@ -53,9 +77,7 @@ export function installSessionQueueLimit(app: FastifyInstance, engine: TaskServi
     const session = sessionOf(request);
     if (session === undefined) return done();
     if (counter.count(session) >= max) return void refuse(request, reply, max);
-    const release = counter.reserve(session);
-    // 'close' fires once the response is sent or the client went away: either way the place is free.
-    reply.raw.once('close', release);
+    counter.reserveUntilClosed(session, reply.raw);
     done();
   };
   // Route by route (see addRoutePreHandler): the session a queueing request would add a task to.
