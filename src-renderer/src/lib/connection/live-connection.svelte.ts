@@ -214,17 +214,19 @@ export class LiveConnection {
       else if (event.type === 'close') onClose(event as CloseEvent);
     };
     // What the early socket already had happens now, in its order (each handler checks that the
-    // socket is still the current one, so a close ends the replay): its opening at once, what
-    // came after it (the greeting, the snapshot) once the frame saying "Connected" is painted, so
-    // that frame does not wait for the snapshot to be parsed and drawn (the first HTML already
-    // shows the same first page). Until then the socket's new events queue behind those, in order.
+    // socket is still the current one, so a close ends the replay): its opening and the message
+    // right after it (the server's small greeting: socket id, clock) at once, the rest (the
+    // snapshot) once the frame saying "Connected" is painted, so that frame does not wait for the
+    // snapshot to be parsed and drawn (the first HTML already shows the same first page). Until
+    // then the socket's new events queue behind those, in order.
     const events = early?.events ?? [];
     const opened = events.findIndex((event) => event.type === 'open');
-    let backlog: Event[] | null = opened === -1 || opened === events.length - 1 ? null : events.slice(opened + 1);
+    const now = opened === -1 ? events.length : events[opened + 1]?.type === 'message' ? opened + 2 : opened + 1;
+    let backlog: Event[] | null = now < events.length ? events.slice(now) : null;
     socket.onopen = (event: Event) => (backlog ? backlog.push(event) : onOpen());
     socket.onmessage = (event: MessageEvent) => (backlog ? backlog.push(event) : onMessage(event));
     socket.onclose = (event: CloseEvent) => (backlog ? backlog.push(event) : onClose(event));
-    for (const event of backlog ? events.slice(0, opened + 1) : events) dispatch(event);
+    for (const event of events.slice(0, now)) dispatch(event);
     if (backlog) {
       afterNextPaint(() => {
         const queued = backlog ?? [];

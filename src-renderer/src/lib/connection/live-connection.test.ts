@@ -62,14 +62,14 @@ describe('LiveConnection.preconnect', () => {
 
     live.start();
     expect(FakeSocket.made).toHaveLength(1); // the same socket, not a second one
-    // Connected at once; what came after the opening follows once that is painted (a task here).
+    // Connected, with the greeting, at once; the snapshot follows once that is painted (a task here).
     expect(live.phase).toBe('connected');
-    expect(received).toEqual([]);
-    // An event arriving meanwhile waits behind them: the order is the socket's.
-    socket.message({ type: 'pong', data: {}, timestamp: '2026-12-02T00:00:01.000Z' });
-    expect(received).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(live.socketId).toBe('s1');
+    expect(received.map((m) => m.type)).toEqual(['connection']);
+    // An event arriving meanwhile waits behind it: the order is the socket's.
+    socket.message({ type: 'pong', data: {}, timestamp: '2026-12-02T00:00:01.000Z' });
+    expect(received.map((m) => m.type)).toEqual(['connection']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot', 'pong']);
 
     // Later events go straight through.
@@ -84,11 +84,12 @@ describe('LiveConnection.preconnect', () => {
     const socket = FakeSocket.made[0]!;
     socket.open();
     socket.message(greeting);
+    socket.message(snapshot);
     socket.onclose?.({ type: 'close', code: 1006 } as CloseEvent);
     live.start();
     expect(live.phase).toBe('connected');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(received.map((m) => m.type)).toEqual(['connection']);
+    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot']);
     expect(live.phase).toBe('waiting');
     live.stop();
   });
@@ -99,10 +100,11 @@ describe('LiveConnection.preconnect', () => {
     const socket = FakeSocket.made[0]!;
     socket.open();
     socket.message(greeting);
+    socket.message(snapshot);
     live.start();
     live.stop();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(received).toEqual([]);
+    expect(received.map((m) => m.type)).toEqual(['connection']);
     expect(socket.closed).toBe(true);
   });
 
