@@ -7,7 +7,7 @@ import { LIST_LIMIT, PAGE_SIZE, pageCount, readPage } from '$lib/tasks/task-page
 import { readScope, readView, type ListScope } from '$lib/tasks/list-view.js';
 import { listTasks } from '$lib/tasks/tasks-api.js';
 import { loadJobs } from '$lib/jobs/jobs-api.js';
-import { fetchQueue } from '$lib/schedules/schedules-api.js';
+import { fetchQueue, ownerOnly } from '$lib/schedules/schedules-api.js';
 
 /**
  * Renders the first page of the session's tasks into the first HTML (the page the URL asks for,
@@ -24,10 +24,12 @@ export const load: PageServerLoad = async ({ fetch, locals, cookies, url }) => {
   const size = PAGE_SIZE[view];
   const offset = (Math.min(readPage(url.searchParams), pageCount(LIST_LIMIT, size)) - 1) * size;
   // Every request below goes out at once (each is a round trip through the API): the time to the
-  // first byte is one round, not four. The owner (this machine, or the API token) may see every
-  // session and the queue; the API says who is (the queue answers others 403, as the check does).
-  const ownerAnswer = ownerCheck(fetch);
+  // first byte is one round, not three. The owner (this machine, or the API token) may see every
+  // session and the queue; the API says who is: the queue answers only the owner (others 403,
+  // by the same check as listing every session), so its answer settles it, and only an answer
+  // that is neither (the queue failed) asks the list itself.
   const queueAnswer = fetchQueue(fetch);
+  const ownerAnswer = queueAnswer.then((queue) => (queue.ok ? true : ownerOnly(queue) ? false : ownerCheck(fetch)));
   // The jobs of the owner's jobs file this browser may start (none without a file).
   const jobsAnswer = loadJobs(fetch);
   const wantsAll = readScope(url.searchParams) === 'all';

@@ -9,6 +9,7 @@ import type { ConnectionPhase } from './connection-status.js';
 import { DEFAULT_RECONNECT, reconnectDelay, type ReconnectOptions } from './reconnect-schedule.js';
 import { parseServerMessage } from './server-messages.js';
 import { takeEarlySocket } from './early-socket.js';
+import { afterNextPaint } from '../paint/after-next-paint.js';
 
 /** What a {@link LiveConnection} needs from its page. */
 export interface LiveConnectionOptions {
@@ -178,14 +179,14 @@ export class LiveConnection {
     this.#socket = socket;
     this.#options.onLog('info', this.failures === 0 && !this.everConnected ? 'Connecting…' : `Reconnecting (attempt ${this.failures + 1})…`);
 
-    socket.onopen = () => {
+    const onOpen = () => {
       if (this.#socket !== socket) return;
       this.phase = 'connected';
       this.failures = 0;
       this.everConnected = true;
       this.#options.onChange?.('connected');
     };
-    socket.onmessage = (event: MessageEvent) => {
+    const onMessage = (event: MessageEvent) => {
       if (this.#socket !== socket) return;
       const message = parseServerMessage(event.data);
       if (!message) return;
@@ -200,19 +201,38 @@ export class LiveConnection {
       }
       this.#options.onMessage(message);
     };
-    socket.onclose = (event: CloseEvent) => {
+    const onClose = (event: CloseEvent) => {
       if (this.#socket !== socket) return;
       const wasConnected = this.phase === 'connected';
       this.#socket = null;
       this.#options.onLog(wasConnected ? 'warn' : 'error', wasConnected ? `Disconnected (code ${event.code})` : 'Could not connect');
       this.#afterClose(wasConnected);
     };
+    const dispatch = (event: Event) => {
+      if (event.type === 'open') onOpen();
+      else if (event.type === 'message') onMessage(event as MessageEvent);
+      else if (event.type === 'close') onClose(event as CloseEvent);
+    };
     // What the early socket already had happens now, in its order (each handler checks that the
-    // socket is still the current one, so a close ends the replay).
-    for (const event of early?.events ?? []) {
-      if (event.type === 'open') socket.onopen?.(event);
-      else if (event.type === 'message') socket.onmessage?.(event as MessageEvent);
-      else if (event.type === 'close') socket.onclose?.(event as CloseEvent);
+    // socket is still the current one, so a close ends the replay): its opening and the message
+    // right after it (the server's small greeting: socket id, clock) at once, the rest (the
+    // snapshot) once the frame saying "Connected" is painted, so that frame does not wait for the
+    // snapshot to be parsed and drawn (the first HTML already shows the same first page). Until
+    // then the socket's new events queue behind those, in order.
+    const events = early?.events ?? [];
+    const opened = events.findIndex((event) => event.type === 'open');
+    const now = opened === -1 ? events.length : events[opened + 1]?.type === 'message' ? opened + 2 : opened + 1;
+    let backlog: Event[] | null = now < events.length ? events.slice(now) : null;
+    socket.onopen = (event: Event) => (backlog ? backlog.push(event) : onOpen());
+    socket.onmessage = (event: MessageEvent) => (backlog ? backlog.push(event) : onMessage(event));
+    socket.onclose = (event: CloseEvent) => (backlog ? backlog.push(event) : onClose(event));
+    for (const event of events.slice(0, now)) dispatch(event);
+    if (backlog) {
+      afterNextPaint(() => {
+        const queued = backlog ?? [];
+        backlog = null;
+        for (const event of queued) dispatch(event);
+      });
     }
   }
 

@@ -49,7 +49,7 @@ const greeting = { type: 'connection', data: { socketId: 's1', serverTime: '2026
 const snapshot = { type: 'snapshot', data: { tasks: [], seq: 0, epoch: 'e', total: 0 }, timestamp: '2026-12-02T00:00:00.000Z' };
 
 describe('LiveConnection.preconnect', () => {
-  it('opens the socket at once but changes nothing until start(), which plays what it had, in order', () => {
+  it('opens the socket at once but changes nothing until start(), which plays what it had, in order', async () => {
     const { live, received } = connection();
     live.preconnect();
     expect(FakeSocket.made).toHaveLength(1);
@@ -62,14 +62,50 @@ describe('LiveConnection.preconnect', () => {
 
     live.start();
     expect(FakeSocket.made).toHaveLength(1); // the same socket, not a second one
+    // Connected, with the greeting, at once; the snapshot follows once that is painted (a task here).
     expect(live.phase).toBe('connected');
     expect(live.socketId).toBe('s1');
-    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot']);
+    expect(received.map((m) => m.type)).toEqual(['connection']);
+    // An event arriving meanwhile waits behind it: the order is the socket's.
+    socket.message({ type: 'pong', data: {}, timestamp: '2026-12-02T00:00:01.000Z' });
+    expect(received.map((m) => m.type)).toEqual(['connection']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot', 'pong']);
 
     // Later events go straight through.
-    socket.message({ type: 'pong', data: {}, timestamp: '2026-12-02T00:00:01.000Z' });
-    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot', 'pong']);
+    socket.message({ type: 'pong', data: {}, timestamp: '2026-12-02T00:00:02.000Z' });
+    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot', 'pong', 'pong']);
     live.stop();
+  });
+
+  it('a close that came after the opening ends the connection after the messages before it, in order', async () => {
+    const { live, received } = connection();
+    live.preconnect();
+    const socket = FakeSocket.made[0]!;
+    socket.open();
+    socket.message(greeting);
+    socket.message(snapshot);
+    socket.onclose?.({ type: 'close', code: 1006 } as CloseEvent);
+    live.start();
+    expect(live.phase).toBe('connected');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received.map((m) => m.type)).toEqual(['connection', 'snapshot']);
+    expect(live.phase).toBe('waiting');
+    live.stop();
+  });
+
+  it('a page stopped before the queued events play ignores them', async () => {
+    const { live, received } = connection();
+    live.preconnect();
+    const socket = FakeSocket.made[0]!;
+    socket.open();
+    socket.message(greeting);
+    socket.message(snapshot);
+    live.start();
+    live.stop();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received.map((m) => m.type)).toEqual(['connection']);
+    expect(socket.closed).toBe(true);
   });
 
   it('takes over a socket that already closed, and retries like any lost connection', () => {

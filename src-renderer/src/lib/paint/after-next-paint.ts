@@ -1,0 +1,20 @@
+import type { PaintEnvironment } from './after-first-paint.js';
+
+/**
+ * Calls `callback` once the browser has painted its next frame (after the frame's animation
+ * callbacks plus a task: a frame is painted right after its callbacks), so what the page changed
+ * just before is on screen before `callback`'s work starts. A hidden page paints no frames, so
+ * there it runs after a task; `fallbackMs` bounds the wait whatever happens. Never synchronous.
+ */
+export function afterNextPaint(callback: () => void, fallbackMs = 100, env: PaintEnvironment = globalThis as unknown as PaintEnvironment): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    env.clearTimeout(timer as never);
+    callback();
+  };
+  const hidden = env.document?.visibilityState !== 'visible' || typeof env.requestAnimationFrame !== 'function';
+  const timer = env.setTimeout(run, hidden ? 0 : fallbackMs);
+  if (!hidden) env.requestAnimationFrame!(() => void env.setTimeout(run, 0));
+}
