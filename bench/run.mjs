@@ -14,6 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchPath, formatNumber } from './lib/common.mjs';
+import { ratioOf, verdict } from './lib/verdict.mjs';
 
 const SECTIONS = ['engine', 'fanout', 'latency', 'http', 'footprint', 'ui', 'bullmq', 'cluster'];
 const args = process.argv.slice(2);
@@ -66,24 +67,6 @@ function runSection(name) {
       resolve({ name, seconds, load: [load, loadAfter], ...JSON.parse(line.slice('BENCH-RESULT '.length)) });
     });
   });
-}
-
-function ratioOf(row) {
-  if (row.ours === undefined || row.baseline === undefined || row.baseline === 0) return undefined;
-  return row.ours / row.baseline;
-}
-
-function verdict(row) {
-  const { target } = row;
-  if (row.failed) return 'FAILED';
-  if (row.skipped) return `skipped: ${row.skipped}`;
-  if (!target) return '';
-  // Lower is better (times, memory, CPU): ours may be at most this multiple of the baseline.
-  if (target.maxRatio !== undefined) return ratioOf(row) <= target.maxRatio ? `≤ ${target.maxRatio}× ✔` : `≤ ${target.maxRatio}× ✘`;
-  if (target.ratio !== undefined) return ratioOf(row) >= target.ratio ? `≥ ${target.ratio}× ✔` : `≥ ${target.ratio}× ✘`;
-  if (target.absolute !== undefined) return row.ours >= target.absolute ? `≥ ${formatNumber(target.absolute)} ✔` : `≥ ${formatNumber(target.absolute)} ✘`;
-  if (target.max !== undefined) return row.ours <= target.max ? `≤ ${target.max} ✔` : `≤ ${target.max} ✘`;
-  return '';
 }
 
 function table(results) {
