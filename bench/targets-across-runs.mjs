@@ -20,7 +20,9 @@ runs.forEach((run, index) => {
   for (const row of run.results.flatMap((result) => result.rows)) {
     if (!row.target && !row.failed && !row.skipped) continue;
     const entry = byId.get(row.id) ?? { measure: `${row.section}: ${row.measure}`, cells: new Array(runs.length).fill('—') };
-    const ratio = ratioOf(row);
+    // Absolute targets (a time, a count) are about our own figure, not the ratio.
+    const absolute = row.target && (row.target.max !== undefined || row.target.absolute !== undefined);
+    const ratio = absolute ? undefined : ratioOf(row);
     // Rows without a baseline (absolute targets) show their own figure.
     const shown = ratio !== undefined ? `${ratio.toFixed(2)}× ` : row.ours !== undefined ? `${formatNumber(row.ours)} ${row.unit ?? ''} `.replace('  ', ' ') : '';
     entry.cells[index] = `${shown}${verdict(row)}`.trim();
