@@ -1,11 +1,4 @@
-/** What {@link afterFirstPaint} reads of the browser (a parameter, so tests can stand in for it). */
-export interface PaintEnvironment {
-  requestAnimationFrame?: (callback: () => void) => unknown;
-  setTimeout: (callback: () => void, ms: number) => unknown;
-  clearTimeout: (timer: never) => void;
-  document?: Pick<Document, 'visibilityState'>;
-  performance?: Pick<Performance, 'getEntriesByName'>;
-}
+import { afterNextPaint, paintsNoFrames, type PaintEnvironment } from './after-next-paint.js';
 
 /**
  * Resolves once the browser has painted (or had the chance to paint) what it has: at once when
@@ -17,14 +10,7 @@ export interface PaintEnvironment {
  */
 export function afterFirstPaint(fallbackMs = 100, env: PaintEnvironment = globalThis as unknown as PaintEnvironment): Promise<void> {
   return new Promise((resolve) => {
-    const hidden = env.document?.visibilityState !== 'visible' || typeof env.requestAnimationFrame !== 'function';
-    if (hidden || (env.performance?.getEntriesByName('first-contentful-paint').length ?? 0) > 0) return resolve();
-    const timer = env.setTimeout(resolve, fallbackMs);
-    env.requestAnimationFrame!(() => {
-      env.setTimeout(() => {
-        env.clearTimeout(timer as never);
-        resolve();
-      }, 0);
-    });
+    if (paintsNoFrames(env) || (env.performance?.getEntriesByName('first-contentful-paint').length ?? 0) > 0) return resolve();
+    afterNextPaint(resolve, fallbackMs, env);
   });
 }

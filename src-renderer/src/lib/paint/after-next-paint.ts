@@ -1,4 +1,16 @@
-import type { PaintEnvironment } from './after-first-paint.js';
+/** What the paint waits read of the browser (a parameter, so tests can stand in for it). */
+export interface PaintEnvironment {
+  requestAnimationFrame?: (callback: () => void) => unknown;
+  setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (timer: never) => void;
+  document?: Pick<Document, 'visibilityState'>;
+  performance?: Pick<Performance, 'getEntriesByName'>;
+}
+
+/** A hidden page (or one without animation frames) paints nothing: waiting for a frame is moot. */
+export function paintsNoFrames(env: PaintEnvironment): boolean {
+  return env.document?.visibilityState !== 'visible' || typeof env.requestAnimationFrame !== 'function';
+}
 
 /**
  * Calls `callback` once the browser has painted its next frame (after the frame's animation
@@ -14,7 +26,7 @@ export function afterNextPaint(callback: () => void, fallbackMs = 100, env: Pain
     env.clearTimeout(timer as never);
     callback();
   };
-  const hidden = env.document?.visibilityState !== 'visible' || typeof env.requestAnimationFrame !== 'function';
+  const hidden = paintsNoFrames(env);
   const timer = env.setTimeout(run, hidden ? 0 : fallbackMs);
   if (!hidden) env.requestAnimationFrame!(() => void env.setTimeout(run, 0));
 }
