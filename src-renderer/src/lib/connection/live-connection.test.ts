@@ -48,6 +48,17 @@ function connection() {
 const greeting = { type: 'connection', data: { socketId: 's1', serverTime: '2026-12-02T00:00:00.000Z' }, timestamp: '2026-12-02T00:00:00.000Z' };
 const snapshot = { type: 'snapshot', data: { tasks: [], seq: 0, epoch: 'e', total: 0 }, timestamp: '2026-12-02T00:00:00.000Z' };
 
+/** A connection whose early socket opened and got its greeting and snapshot before start(). */
+function greetedEarlySocket() {
+  const { live, received } = connection();
+  live.preconnect();
+  const socket = FakeSocket.made[0]!;
+  socket.open();
+  socket.message(greeting);
+  socket.message(snapshot);
+  return { live, received, socket };
+}
+
 describe('LiveConnection.preconnect', () => {
   it('opens the socket at once but changes nothing until start(), which plays what it had, in order', async () => {
     const { live, received } = connection();
@@ -79,12 +90,7 @@ describe('LiveConnection.preconnect', () => {
   });
 
   it('a close that came after the opening ends the connection after the messages before it, in order', async () => {
-    const { live, received } = connection();
-    live.preconnect();
-    const socket = FakeSocket.made[0]!;
-    socket.open();
-    socket.message(greeting);
-    socket.message(snapshot);
+    const { live, received, socket } = greetedEarlySocket();
     socket.onclose?.({ type: 'close', code: 1006 } as CloseEvent);
     live.start();
     expect(live.phase).toBe('connected');
@@ -95,12 +101,7 @@ describe('LiveConnection.preconnect', () => {
   });
 
   it('a page stopped before the queued events play ignores them', async () => {
-    const { live, received } = connection();
-    live.preconnect();
-    const socket = FakeSocket.made[0]!;
-    socket.open();
-    socket.message(greeting);
-    socket.message(snapshot);
+    const { live, received, socket } = greetedEarlySocket();
     live.start();
     live.stop();
     await new Promise((resolve) => setTimeout(resolve, 10));
