@@ -159,15 +159,14 @@ function bringUp(tally: Tally, inc: (delta: number) => void): void {
  * brought up to date when scraped.
  */
 function cumulative(name: string, help: string, registers: Registry[], read: () => number): void {
-  let reported = 0;
+  const tally: Tally = { count: 0, reported: 0 };
   new Counter({
     name,
     help,
     registers,
     collect() {
-      const value = read();
-      if (value > reported) this.inc(value - reported);
-      reported = value;
+      tally.count = read();
+      bringUp(tally, (delta) => this.inc(delta));
     },
   });
 }
