@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../error-catalog.js';
-import { API_CSP, applyBaseSecurityHeaders } from './security-headers.js';
+import { API_CSP, presetBaseSecurityHeaders } from './security-headers.js';
 import { httpTimeouts, type ServerLimits } from './server-limits.js';
 
 /**
@@ -13,7 +13,7 @@ export function fastifyHardening(limits: ServerLimits) {
   return {
     ...httpTimeouts(limits),
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
-      applyBaseSecurityHeaders(reply.raw);
+      presetBaseSecurityHeaders(reply);
       reply.header('Content-Security-Policy', API_CSP).header('Cache-Control', 'no-store');
       request.log.info({ code: error.code }, 'refused a malformed URL');
       const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of the URL path is too long' : 'The URL is not valid';

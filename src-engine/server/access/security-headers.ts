@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { hostOf } from './host-allowlist.js';
 import { isLoopbackAddress } from './network-address.js';
@@ -34,17 +33,6 @@ export const FRAMING_ONLY_CSP = "frame-ancestors 'none'";
 
 /** The policy of API answers (JSON, errors): they are data, nothing in them may load or run. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/**
- * Sets the headers every response gets, on the raw response, so they survive a hijacked (UI)
- * reply. `trustworthyOrigin`: the page is on HTTPS or loopback (see {@link isTrustworthyOrigin}).
- */
-export function applyBaseSecurityHeaders(response: ServerResponse, trustworthyOrigin = false): void {
-  // A precomputed list: no Object.entries arrays per request (this runs on every response).
-  for (let i = 0; i < BASE_HEADER_LIST.length; i++) response.setHeader(BASE_HEADER_LIST[i]![0], BASE_HEADER_LIST[i]![1]);
-  response.setHeader('Content-Security-Policy', FRAMING_ONLY_CSP);
-  if (trustworthyOrigin) response.setHeader(...OPENER_POLICY);
-}
 
 /** The base headers as fastify's reply keys them (lower case), with the framing-only policy. */
 const REPLY_HEADER_LIST: readonly (readonly [string, string])[] = [...BASE_HEADER_LIST, ['Content-Security-Policy', FRAMING_ONLY_CSP] as const].map(
