@@ -97,14 +97,17 @@ describe('loading only the kept history', () => {
 
   it('never prunes a row written since the load, even one older than the cutoff', async () => {
     const path = tempDb();
-    await seed(path);
+    const [oldQueued] = await seed(path);
     const store = SqliteTaskStore.open(path, { finishedLimit: 10 });
     store.loadAll({ finishedLimit: 10 });
     store.historyPruner!.stop();
-    const late = task('late-but-old', 5, 'completed'); // a clock that stepped back: below the cutoff
+    const late = task('late-but-old', 5, 'completed'); // a clock that stepped back: older than the kept history
     await store.save(late);
+    // The oldest row of all, finished only now: below the cutoff, but the store holds it.
+    await store.save({ ...oldQueued!, state: 'completed', completedAt: 200 });
     while (store.historyPruner!.pruneChunk());
     expect(rows(path, 'tasks')).toContain('late-but-old');
+    expect(rows(path, 'tasks')).toContain('q-old');
     expect(rows(path, 'tasks')).toHaveLength(kept.length + 1);
     await store.close();
   });

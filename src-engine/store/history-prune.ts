@@ -4,12 +4,17 @@ import type Database from 'libsql';
 export const FINAL_STATES_SQL = `('completed', 'failed', 'cancelled')`;
 
 /**
- * Where the kept history starts: the newest `limit` finished rows are kept, by (created_at,
- * rowid), the order the engine recovers them in and forgets the oldest first. Rows below it are
- * history the engine would forget at once: they are neither loaded nor kept.
+ * Where the kept history starts: the newest `limit` finished rows are kept, newest by rowid, i.e.
+ * in the order the rows were first written (a task's row is inserted when it is submitted, so this
+ * is creation order, and unlike `created_at` it does not step back with the clock). Finished rows
+ * below it are history the engine would forget at once: they are neither loaded nor kept.
+ *
+ * Why rowid and not `created_at`: the table is a B-tree on rowid, so the newest rows are found by
+ * walking it back from its end and the walk stops after `limit` finished rows: a start no longer
+ * reads and sorts every finished row to find the cut (~45 ms more for 50,000 rows than for the
+ * kept 10,000 on the 2-core dev VM), with no index to keep current on every task's writes.
  */
 export interface HistoryCutoff {
-  createdAt: number;
   rowid: number;
 }
 
@@ -21,12 +26,13 @@ const PRUNE_PAUSE_MS = 20;
 
 /**
  * The `limit`-th newest finished row, or undefined when there are at most `limit` finished rows
- * (then everything is kept). Reads two columns of each finished row, never a whole row.
+ * (then everything is kept). Walks the table back from its newest row, reading `state` only, and
+ * stops after `limit` + 1 finished rows: its cost does not grow with the rows left out.
  */
 export function findHistoryCutoff(db: Database.Database, limit: number): HistoryCutoff | undefined {
   // The limit-th newest and the one after it: without the latter, nothing is left out.
   const [cutoff, older] = db
-    .prepare(`SELECT created_at AS createdAt, rowid FROM tasks WHERE state IN ${FINAL_STATES_SQL} ORDER BY created_at DESC, rowid DESC LIMIT 2 OFFSET ?`)
+    .prepare(`SELECT rowid FROM tasks WHERE state IN ${FINAL_STATES_SQL} ORDER BY rowid DESC LIMIT 2 OFFSET ?`)
     .all(limit - 1) as HistoryCutoff[];
   return older ? cutoff : undefined;
 }
@@ -55,9 +61,7 @@ export class HistoryPruner {
     private readonly onDone: () => void = () => undefined,
   ) {
     this.select = db.prepare(
-      `SELECT rowid, id FROM tasks
-       WHERE rowid > ? AND state IN ${FINAL_STATES_SQL} AND (created_at < ? OR (created_at = ? AND rowid < ?))
-       ORDER BY rowid LIMIT ${PRUNE_CHUNK}`,
+      `SELECT rowid, id FROM tasks WHERE rowid > ? AND rowid < ? AND state IN ${FINAL_STATES_SQL} ORDER BY rowid LIMIT ${PRUNE_CHUNK}`,
     );
   }
 
@@ -76,8 +80,7 @@ export class HistoryPruner {
 
   /** Deletes one chunk; returns whether more may be left. Synchronous: no batch can interleave. */
   pruneChunk(): boolean {
-    const { createdAt, rowid } = this.cutoff;
-    const rows = this.select.all(this.afterRowid, createdAt, createdAt, rowid) as { rowid: number; id: string }[];
+    const rows = this.select.all(this.afterRowid, this.cutoff.rowid) as { rowid: number; id: string }[];
     if (rows.length === 0) return false;
     this.afterRowid = rows[rows.length - 1]!.rowid;
     const ids = rows.filter((row) => !this.isHeld(row.id)).map((row) => row.id);

@@ -446,8 +446,10 @@ export class SqliteTaskStore implements TaskStore {
       cutoff = limit === undefined ? undefined : findHistoryCutoff(this.db, limit);
       rows = cutoff
         ? (this.db
-            .prepare(`SELECT * FROM tasks WHERE state NOT IN ${FINAL_STATES_SQL} OR created_at > ? OR (created_at = ? AND rowid >= ?) ORDER BY created_at, rowid`)
-            .all(cutoff.createdAt, cutoff.createdAt, cutoff.rowid) as Row[])
+            // The kept rows are a range of the table's B-tree; below it only `state` is read, for
+            // the unfinished tasks (a queued task can be older than the whole kept history).
+            .prepare(`SELECT * FROM tasks WHERE rowid >= ? OR state NOT IN ${FINAL_STATES_SQL} ORDER BY created_at, rowid`)
+            .all(cutoff.rowid) as Row[])
         : (this.db.prepare('SELECT * FROM tasks ORDER BY created_at, rowid').all() as Row[]);
       tasks = rows.map(fromRow);
     } catch (error) {

@@ -37,7 +37,7 @@ export interface TaskStore {
 
 /** Options of {@link TaskStore.loadAll}. */
 export interface LoadOptions {
-  /** Finished tasks to load at most, the newest by creation (the engine's history limit). */
+  /** Finished tasks to load at most, the newest by creation, i.e. in the order their rows were first written (the engine's history limit). */
   finishedLimit?: number;
 }
 
