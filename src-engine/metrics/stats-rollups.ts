@@ -96,7 +96,12 @@ export class StatsRollups {
 
   /** Samples queue depth and running count into the current minute. */
   sample(): void {
-    const row = this.row(this.minuteNow(), ALL_KINDS);
+    this.sampleInto(this.minuteNow());
+  }
+
+  /** {@link sample} into a minute the caller already read (an event reads the clock once). */
+  private sampleInto(minute: number): void {
+    const row = this.row(minute, ALL_KINDS);
     row.queueMax = Math.max(row.queueMax, this.source.queuedCount);
     row.runningMax = Math.max(row.runningMax, this.source.counts().running);
   }
@@ -197,7 +202,7 @@ export class StatsRollups {
       countEnd(this.row(minute, ALL_KINDS), state, ms);
       countEnd(this.row(minute, this.kinds.of(task.kind)), state, ms);
     }
-    this.sample();
+    this.sampleInto(minute);
   }
 
   /** The row being filled for a minute and kind, created (or continued from the store) when new. */
