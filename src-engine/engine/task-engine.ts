@@ -351,6 +351,11 @@ export class TaskEngine implements TaskService {
     return this.counters.queued;
   }
 
+  /** Tasks running now (what `counts().running` says, without the copy). */
+  get runningCount(): number {
+    return this.counters.running;
+  }
+
   /**
    * Cancels a scheduled or queued task (also one waiting out a retry backoff) at once, or aborts a running one
    * (its handler sees the signal and the task ends Cancelled). Final tasks: `invalid-state`.
