@@ -351,6 +351,11 @@ export class TaskEngine implements TaskService {
     return this.counters.queued;
   }
 
+  /** Tasks running now (what `counts().running` says, without the copy). */
+  get runningCount(): number {
+    return this.counters.running;
+  }
+
   /**
    * Cancels a scheduled or queued task (also one waiting out a retry backoff) at once, or aborts a running one
    * (its handler sees the signal and the task ends Cancelled). Final tasks: `invalid-state`.
@@ -418,6 +423,8 @@ export class TaskEngine implements TaskService {
     if (this.stopping) return;
     this.stopping = true;
     this.stopController.abort(this.shutdown);
+    // Idle workers wait on the queue without the stop signal (see workLoop): completing it wakes them.
+    this.queue.writer.tryComplete();
     this.due.stop();
     const allDone = Promise.all([...this.running.values()].map((run) => run.done));
     let graceTimer: NodeJS.Timeout | undefined;
@@ -442,12 +449,15 @@ export class TaskEngine implements TaskService {
         }
       }
       let task: TaskRecord;
-      // The fast path takes a waiting task without a promise; only an idle worker waits.
+      // The fast path takes a waiting task without a promise; only an idle worker waits. It waits
+      // without the stop signal: each read with it added and removed an abort listener (Node's
+      // EventTarget: several objects and checks), once per task when workers outnumber the
+      // waiting tasks. `stop` completes the queue instead, which wakes the idle workers.
       const next = this.queue.reader.tryRead();
       if (next.ok) task = next.value;
       else {
         try {
-          task = await this.queue.reader.read(signal);
+          task = await this.queue.reader.read();
         } catch {
           return; // stopped
         }

@@ -69,6 +69,17 @@ describe('StatsRollups', () => {
     stats.close();
   });
 
+  it('samples the running count from runningCount when the source has it, else from its counts', () => {
+    const { state, finish, stats, engine } = rollups();
+    state.running = 2;
+    finish('demo', 'completed', 100);
+    expect(stats.query('1h').points.at(-1)).toMatchObject({ runningMax: 2 });
+    Object.defineProperty(engine, 'runningCount', { get: () => 9 }); // counts() still says 2
+    finish('demo', 'completed', 100);
+    expect(stats.query('1h').points.at(-1)).toMatchObject({ runningMax: 9 });
+    stats.close();
+  });
+
   it('reports p50/p95 per minute within the sketch accuracy (12 %)', () => {
     const { finish, stats } = rollups();
     for (let i = 1; i <= 100; i++) finish('demo', 'completed', i * 100); // 100 ms ... 10 s

@@ -9,6 +9,11 @@ import { MAX_KIND_LABELS } from './task-metrics.js';
 export interface StatsSource {
   subscribe(listener: EngineListener): () => void;
   readonly queuedCount: number;
+  /**
+   * Tasks running now, when the source can tell without copying its counts (a TaskEngine can):
+   * every state change samples it, three times per task.
+   */
+  readonly runningCount?: number;
   counts(): TaskCounts;
 }
 
@@ -96,9 +101,14 @@ export class StatsRollups {
 
   /** Samples queue depth and running count into the current minute. */
   sample(): void {
-    const row = this.row(this.minuteNow(), ALL_KINDS);
+    this.sampleInto(this.minuteNow());
+  }
+
+  /** {@link sample} into a minute the caller already read (an event reads the clock once). */
+  private sampleInto(minute: number): void {
+    const row = this.row(minute, ALL_KINDS);
     row.queueMax = Math.max(row.queueMax, this.source.queuedCount);
-    row.runningMax = Math.max(row.runningMax, this.source.counts().running);
+    row.runningMax = Math.max(row.runningMax, this.source.runningCount ?? this.source.counts().running);
   }
 
   /** Writes the changed minutes in one batch, forgets the finished ones, prunes old ones. */
@@ -197,7 +207,7 @@ export class StatsRollups {
       countEnd(this.row(minute, ALL_KINDS), state, ms);
       countEnd(this.row(minute, this.kinds.of(task.kind)), state, ms);
     }
-    this.sample();
+    this.sampleInto(minute);
   }
 
   /** The row being filled for a minute and kind, created (or continued from the store) when new. */
