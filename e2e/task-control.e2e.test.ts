@@ -154,11 +154,11 @@ describe.skipIf(!browserAvailable())('task control (browser)', () => {
     // Done A is counted nowhere after the reload. Long D's own count follows its state, so it is
     // read in the same DOM pass as its card: on a loaded machine (CI at load 14) this test outlasted
     // Long D (then 20 s), and Long D then rightly counts as completed (running 0, completed 1).
-    const shown = await page.evaluate(() => ({
+    const shown = await page.evaluate<{ all: number; completed: number; completedCards: number }>(`({
       all: Number(document.querySelector('[data-counter="all"]')?.textContent),
       completed: Number(document.querySelector('[data-counter="completed"]')?.textContent),
       completedCards: document.querySelectorAll('li.task[data-state="completed"]').length,
-    }));
+    })`);
     expect(shown.all).toBe(1);
     expect(shown.completed).toBe(shown.completedCards);
     await cancelUnfinished(sessionId);
