@@ -159,7 +159,7 @@ async function measure(done, produce, deliveries) {
   await done;
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
-  return { rate: deliveries / seconds, cpu: (used.user + used.system) / deliveries, cpuShare: (used.user + used.system) / 1e6 / seconds };
+  return { rate: deliveries / seconds, cpu: (used.user + used.system) / deliveries, sys: used.system / deliveries, cpuShare: (used.user + used.system) / 1e6 / seconds };
 }
 
 const VARIANTS = {
@@ -191,7 +191,7 @@ if (single) {
   await VARIANTS[variant](100, many);
   for (let i = 0; i < 2; i++) {
     const result = await VARIANTS[variant](Number(countText), many);
-    log(`${single.join(' ')}: ${formatNumber(result.rate)} msg/s, ${result.cpu.toFixed(2)} µs CPU/delivery`);
+    log(`${single.join(' ')}: ${formatNumber(result.rate)} msg/s, ${result.cpu.toFixed(2)} µs CPU/delivery (${result.sys.toFixed(2)} µs system)`);
   }
   process.exit(0);
 }

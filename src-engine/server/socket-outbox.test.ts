@@ -6,7 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { ServerMessage, TaskDto, TaskState } from '../protocol/messages.js';
 import { SessionJournal } from './session-journal.js';
 import { outboxOf, sendMessage, SocketHub } from './socket-hub.js';
-import { OutboxFlusher, PROBE_ANSWER_MS, SLOW_CONSUMER_CLOSE, SocketOutbox } from './socket-outbox.js';
+import { OutboxFlusher, PROBE_ANSWER_MS, SLOW_CONSUMER_CLOSE, SocketOutbox, SPAN_STREAMS, SPAN_WRITERS } from './socket-outbox.js';
 
 /**
  * The send path under a slow consumer: a client that does not read must cost bounded memory, yet
@@ -370,5 +370,93 @@ describe('writes batched per turn (a real client)', () => {
     for (let i = 0; i < 400 && received.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(received.map((text) => (JSON.parse(text) as { data: { id: string } }).data.id)).toEqual(['#0', '#1', '#2']);
     client.terminate();
+  });
+});
+
+describe('writes held across turns while the loop keeps writing (many sessions, one turn each)', () => {
+  /** A TCP stream that records what reached the kernel: a write while corked waits for the uncork. */
+  class FakeStream {
+    corks = 0;
+    held: Buffer[] = [];
+    readonly kernel: Buffer[] = [];
+    write(data: Buffer): boolean {
+      if (this.corks > 0) this.held.push(data);
+      else this.kernel.push(data);
+      return true;
+    }
+    cork(): void {
+      this.corks++;
+    }
+    uncork(): void {
+      if (this.corks === 0 || --this.corks > 0) return;
+      this.kernel.push(...this.held);
+      this.held = [];
+    }
+  }
+
+  function outboxes(count: number): { outbox: SocketOutbox; stream: FakeStream }[] {
+    const flusher = new OutboxFlusher();
+    return Array.from({ length: count }, () => {
+      const stream = new FakeStream();
+      return { outbox: new SocketOutbox(new FakeSocket(), flusher, undefined, undefined, Date.now, stream), stream };
+    });
+  }
+
+  const frame = (text: string): Buffer => Buffer.from(text);
+  const nextPass = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  /** One pass of the loop in which every outbox writes once, each in an immediate of its own (a task's turn); `during` runs in each turn, after the write. */
+  async function pass(all: { outbox: SocketOutbox; stream: FakeStream }[], round: number, during: (i: number) => void = () => undefined): Promise<void> {
+    const turn = (outbox: SocketOutbox, i: number): void => {
+      outbox.send(frame(`${round}:${i}`), `t${i}`, true, frame(`${round}:${i}`));
+      during(i);
+    };
+    await Promise.all(all.map(({ outbox }, i) => new Promise<void>((resolve, reject) => setImmediate(() => {
+      try {
+        turn(outbox, i);
+        resolve();
+      } catch (error) {
+        reject(error as Error);
+      }
+    }))));
+  }
+
+  it('writes at once while few turns write; once a pass had many writing turns, holds the next pass\'s writes and lets them go together, never past that pass', async () => {
+    const all = outboxes(SPAN_WRITERS + 2);
+    await nextPass(); // whatever earlier tests left
+    await nextPass();
+    await pass(all, 1, (i) => expect(all[i]!.stream.kernel.length).toBe(1)); // a quiet loop: each frame at once
+    await pass(all, 2, (i) => {
+      // Held across turns: the frames of this pass's earlier turns have not reached the kernel yet.
+      for (let j = 0; j <= i; j++) expect(all[j]!.stream.kernel.length).toBe(1);
+    });
+    await nextPass(); // the start of the next check phase releases them
+    for (const { stream } of all) expect(stream.kernel.map(String)).toEqual([stream.kernel[0]!.toString(), stream.kernel[1]!.toString()]);
+    expect(all.map(({ stream }) => stream.kernel[1]!.toString())).toEqual(all.map((_, i) => `2:${i}`));
+    expect(all.every(({ stream }) => stream.corks === 0)).toBe(true);
+  });
+
+  it('lets held writes go once SPAN_STREAMS streams are corked, without waiting for the pass to end', async () => {
+    const all = outboxes(SPAN_STREAMS + 8);
+    await pass(all, 1);
+    await pass(all, 2, (i) => {
+      if (i === SPAN_STREAMS - 2) expect(all[0]!.stream.kernel.length).toBe(1); // still held
+      // After the turn that corked the SPAN_STREAMS-th stream ends, those streams have their frame.
+      if (i === SPAN_STREAMS) for (let j = 0; j < SPAN_STREAMS; j++) expect(all[j]!.stream.kernel.length).toBe(2);
+    });
+    await nextPass();
+    expect(all.every(({ stream }) => stream.kernel.length === 2 && stream.corks === 0)).toBe(true);
+  });
+
+  it('writes a lone frame at the end of its turn again once the loop went quiet', async () => {
+    const all = outboxes(SPAN_WRITERS + 2);
+    await pass(all, 1);
+    await pass(all, 2); // this pass holds writes: the last had many writing turns
+    await nextPass(); // its end: still many writers, so one more look
+    await nextPass(); // a pass with no writes: holding stops
+    const { outbox, stream } = all[0]!;
+    outbox.send(frame('lone'), 't0', true, frame('lone'));
+    await Promise.resolve(); // the turn's microtask checkpoint
+    expect(stream.kernel.at(-1)?.toString()).toBe('lone');
   });
 });

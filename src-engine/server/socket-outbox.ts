@@ -151,15 +151,15 @@ export class SocketOutbox {
   private write(frame: Buffer, wire: Buffer | undefined): void {
     const stream = this.stream;
     if (stream !== undefined) {
-      if (this.lastTurn === turns.current) {
-        if (!this.corked) {
-          stream.cork();
-          this.corked = true;
-          turns.corked.push(this);
-        }
-      } else {
+      const again = this.lastTurn === turns.current;
+      if (!this.corked && (again || turns.spanning)) {
+        stream.cork();
+        this.corked = true;
+        turns.corked.push(this);
+      }
+      if (!again) {
         this.lastTurn = turns.current;
-        turns.touch();
+        turns.wrote();
       }
     }
     // ws.send on a corked stream cork/uncorks inside ours (corks nest), so its frames join the batch.
@@ -293,26 +293,69 @@ export class SocketOutbox {
  * Why not the whole loop iteration (`setImmediate`): frames corked early in a long timers phase
  * (a loaded server fires hundreds of timers in one) would wait for all of it. Ending at the
  * microtask checkpoint delays a frame by nothing but the rest of the callback that wrote it.
+ *
+ * Except while the loop keeps writing ({@link spanning}): when many turns of one pass wrote (many
+ * tasks, each reporting to its own session's socket, one turn each), a `write` per turn, with
+ * engine work between them, cost the kernel about twice what the same writes cost back to back
+ * (the peer is woken once per write instead of once per burst). Then corks are held across turns
+ * and released together: once {@link SPAN_STREAMS} streams are corked, and at the start of the
+ * loop's next check phase at the latest (an immediate queued before the writers queued their next
+ * ones), so no frame waits past the pass that wrote it. A lone write on a quiet server still
+ * leaves at the end of its turn.
  */
 class TurnBatch {
   current = 0;
   readonly corked: SocketOutbox[] = [];
-  private scheduled = false;
-  private readonly end = (): void => {
-    this.scheduled = false;
+  /** Whether corks are held across turns in this pass (the last pass had many writing turns). */
+  spanning = false;
+  /** Turns that wrote since the last pass ended. */
+  private writers = 0;
+  private turnEnding = false;
+  private passEnding = false;
+  private readonly endTurn = (): void => {
+    this.turnEnding = false;
     this.current++;
+    if (!this.spanning || this.corked.length >= SPAN_STREAMS) this.uncorkAll();
+  };
+  private readonly endPass = (): void => {
+    this.passEnding = false;
+    this.uncorkAll();
+    const wasSpanning = this.spanning;
+    this.spanning = this.writers >= SPAN_WRITERS;
+    this.writers = 0;
+    // One more look after a busy pass, so that `spanning` turns off once the writing stops.
+    if (wasSpanning || this.spanning) this.schedulePassEnd();
+  };
+
+  /** An outbox wrote for the first time in this turn: make sure the turn and the pass end. */
+  wrote(): void {
+    this.writers++;
+    if (!this.turnEnding) {
+      this.turnEnding = true;
+      // Not queueMicrotask: Node makes an AsyncResource per call (~1 µs), paid per writing turn.
+      void settled.then(this.endTurn);
+    }
+    this.schedulePassEnd();
+  }
+
+  private schedulePassEnd(): void {
+    if (this.passEnding) return;
+    this.passEnding = true;
+    setImmediate(this.endPass);
+  }
+
+  private uncorkAll(): void {
     const corked = this.corked;
     for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
     corked.length = 0;
-  };
-
-  /** Some outbox wrote in this turn: make sure the turn ends. */
-  touch(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(this.end);
   }
 }
+
+const settled = Promise.resolve();
+/** Writing turns in one pass of the event loop from which the next pass holds corks across turns. */
+export const SPAN_WRITERS = 8;
+/** Streams corked across turns at most before they are released together. */
+export const SPAN_STREAMS = 32;
 
 const turns = new TurnBatch();
 
