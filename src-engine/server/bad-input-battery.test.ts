@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskMonitor, type RunningTaskMonitor } from '../launcher/start-task-monitor.js';
 import { postJson } from '../test-support/http.js';
 import { MessageCollector } from '../test-support/message-collector.js';
+import { API_CSP, BASE_SECURITY_HEADERS } from './access/security-headers.js';
 import { expectServerHealthy } from './access/test-support/healthy.js';
 import { encodeFrame, OP, RawWebSocket, rawExchange, request } from './access/test-support/raw-client.js';
 
@@ -150,6 +151,23 @@ describe.concurrent('REST: other routes and URLs', () => {
     expect(response.json).toMatchObject({ code, status: 'Error' });
     expect(response.body).not.toContain('aaaaaaaaaa'); // input is not echoed back
     await expectServerHealthy(monitor.url);
+  });
+
+  // The router refuses these before any hook runs (fastify's frameworkErrors): they must still
+  // carry every header an API answer carries, like a 404 that went through the hooks.
+  it.each([
+    ['a malformed percent-encoding', '/api/tasks/%E0%A4%A?clientId=x'],
+    ['a path segment longer than the router allows', `/api/tasks/${'a'.repeat(5000)}?clientId=x`],
+  ])('a URL the router refuses (%s) gets the same security headers as any API answer', async (_what, path) => {
+    const refused = await request(`${monitor.url}${path}`);
+    const routed = await request(`${monitor.url}/api/tasks/unknown-id?clientId=x`);
+    expect(refused.status).toBe(400);
+    for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) expect(refused.headers[name.toLowerCase()], name).toBe(value);
+    expect(refused.headers['content-security-policy']).toBe(API_CSP);
+    expect(refused.headers['cache-control']).toBe('no-store');
+    for (const name of [...Object.keys(BASE_SECURITY_HEADERS).map((n) => n.toLowerCase()), 'content-security-policy']) {
+      expect(refused.headers[name], name).toBe(routed.headers[name]);
+    }
   });
 
   it('malformed JSON on a control route gets 400', async () => {
