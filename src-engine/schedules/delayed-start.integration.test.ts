@@ -33,6 +33,17 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 }
 
 describe('delayed start over HTTP', () => {
+  it('answers an immediate task as queued, the state it was accepted in, even once a worker has taken it', async () => {
+    const memory = await startTaskMonitor({ host: '127.0.0.1', port: 0, uiDir: null, logLevel: 'silent', inMemory: true });
+    try {
+      const response = await postJson(`${memory.url}/api/task/start`, { name: 'Now', duration: 1000, clientId: 'now' });
+      expect(response.body).toMatchObject({ status: 'Queued', state: 'queued', message: 'Task queued successfully', runAt: null });
+      expect(memory.engine.get(response.body.taskId)?.state).toBe('running'); // an idle worker took it before the answer went out
+    } finally {
+      await memory.close();
+    }
+  });
+
   it('answers a delayed task as scheduled with its runAt, lists it so, and starts it at its time (±200 ms)', async () => {
     const response = await postJson(`${monitor.url}/api/task/start`, { name: 'Later', duration: 1000, clientId: 'delay', delayMs: 1500 });
     expect(response.status).toBe(200);

@@ -137,7 +137,8 @@ export function registerTaskRoutes(app: FastifyInstance, engine: TaskService): v
       status: 'Queued',
       timestamp: new Date().toISOString(),
       clientId,
-      state: outcome.task.state,
+      // The state it was accepted in: a worker may already have taken it (the record is live).
+      state: scheduled ? 'scheduled' : 'queued',
       runAt: scheduled ? new Date(outcome.task.runAt!).toISOString() : null,
     };
     return response;
