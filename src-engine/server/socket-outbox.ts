@@ -308,7 +308,7 @@ class TurnBatch {
   readonly corked: SocketOutbox[] = [];
   /** Whether corks are held across turns in this pass (the last pass had many writing turns). */
   spanning = false;
-  /** Turns that wrote since the last pass ended. */
+  /** First writes of an outbox in a turn since the last pass ended (one per task's turn when each task reports to a socket of its own). */
   private writers = 0;
   private turnEnding = false;
   private passEnding = false;
