@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../protocol/messages.js';
 import { SessionJournal } from './session-journal.js';
 
+const T = '2026-01-01T00:00:00.000Z';
+/** Messages of one size for any n below 10,000 (the tests count frames by bytes). */
 function message(n: number): ServerMessage {
-  return { type: 'tasksDeleted', data: { ids: [`t${n}`] }, timestamp: '2026-01-01T00:00:00.000Z' };
+  return { type: 'tasksDeleted', data: { ids: [`t${String(n).padStart(4, '0')}`] }, timestamp: T };
 }
+const journalOf = () => new SessionJournal();
 const seqOf = (frame: Buffer) => (JSON.parse(frame.toString()) as { seq: number }).seq;
 
 describe('SessionJournal', () => {
@@ -13,7 +16,7 @@ describe('SessionJournal', () => {
     expect(seqOf(journal.record('a', message(1)))).toBe(1);
     expect(seqOf(journal.record('a', message(2)))).toBe(2);
     expect(seqOf(journal.record('b', message(3)))).toBe(1);
-    expect(JSON.parse(journal.record('a', message(4)).toString())).toMatchObject({ type: 'tasksDeleted', data: { ids: ['t4'] }, seq: 3 });
+    expect(JSON.parse(journal.record('a', message(4)).toString())).toMatchObject({ type: 'tasksDeleted', data: { ids: ['t0004'] }, seq: 3 });
   });
 
   it('forgets a session whose last socket closed before anything was numbered, and keeps one that has numbers to resume', () => {
@@ -109,21 +112,44 @@ describe('SessionJournal', () => {
     const journal = new SessionJournal({ framesPerSession: 100 });
     for (let n = 1; n <= 10_000; n++) journal.record('a', message(n));
     expect(journal.keptFrames('a')).toBeLessThanOrEqual(100 + 100 / 8); // the limit, plus the block dropped together
-    const log = (journal as unknown as { sessions: Map<string, { chunks: Buffer[] }> }).sessions.get('a')!;
-    const kept = log.chunks.reduce((bytes, chunk) => bytes + chunk.length, 0);
-    expect(kept).toBeLessThanOrEqual(3 * 64 * 1024); // the buffers of dropped frames go with them
   });
 
   it('keeps frames off the JS heap and replays them as the exact bytes first sent, after they were sent', () => {
     const journal = new SessionJournal({ framesPerSession: 500 });
     const sent = Array.from({ length: 2000 }, (_, i) => Buffer.from(journal.record('a', message(i + 1)))); // copies, as the kernel would take them
-    const log = (journal as unknown as { sessions: Map<string, { chunkOf: unknown[]; chunks: unknown[] }> }).sessions.get('a')!;
-    expect(log.chunkOf.every((chunk) => typeof chunk === 'number')).toBe(true);
-    expect(log.chunks.length).toBeLessThan(20); // a few buffers, not one object per frame
+    const log = (journal as unknown as { sessions: Map<string, { positions: unknown[]; lengths: unknown[] }> }).sessions.get('a')!;
+    expect([...log.positions, ...log.lengths].every((field) => typeof field === 'number')).toBe(true);
     const resumed = journal.resume('a', journal.epochOf('a'), 1600);
     expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual(Array.from({ length: 400 }, (_, i) => 1601 + i));
     expect(resumed.ok && resumed.missed.every((entry) => entry.frame.equals(sent[entry.seq - 1]!))).toBe(true);
     expect(journal.resume('a', journal.epochOf('a'), 1000)).toEqual({ ok: false }); // older than the 500 offered
+  });
+
+  it('keeps all sessions\' frames within its byte budget, the oldest giving way: a client asking for one gone gets a snapshot', () => {
+    const frameBytes = journalOf().record('x', message(1)).length; // every test message has the same size
+    const journal = new SessionJournal({ maxBytes: 50 * frameBytes });
+    for (let n = 1; n <= 40; n++) for (const id of ['a', 'b']) journal.record(id, message(n)); // 80 frames, room for 50
+    expect(journal.resume('a', journal.epochOf('a'), 10)).toEqual({ ok: false }); // a11 was overwritten
+    const resumed = journal.resume('a', journal.epochOf('a'), 20);
+    expect(resumed.ok && resumed.missed.map((entry) => seqOf(entry.frame))).toEqual(Array.from({ length: 20 }, (_, i) => 21 + i));
+    expect(journal.resume('b', journal.epochOf('b'), 20).ok).toBe(true);
+  });
+
+  it('never changes a frame it handed out when the ring comes round: a slow socket may still be writing it', () => {
+    const journal = new SessionJournal({ maxBytes: 4096 });
+    const handedOut = Array.from({ length: 200 }, (_, i) => journal.record('a', message(i + 1))); // views, not copies
+    expect(handedOut.map(seqOf)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('keeps no frame larger than its budget, and replays nothing across it', () => {
+    const journal = new SessionJournal({ maxBytes: 1024 });
+    journal.record('a', message(1));
+    const big: ServerMessage = { type: 'tasksDeleted', data: { ids: Array.from({ length: 200 }, (_, i) => `task-${i}`) }, timestamp: T };
+    expect(seqOf(journal.record('a', big))).toBe(2); // sent all the same
+    expect(journal.resume('a', journal.epochOf('a'), 1)).toEqual({ ok: false });
+    journal.record('a', message(3));
+    const resumed = journal.resume('a', journal.epochOf('a'), 2);
+    expect(resumed.ok && resumed.missed.map((entry) => entry.seq)).toEqual([3]);
   });
 
   it('never replays across numbers it skipped while no socket watched the session: the client gets a snapshot', () => {
