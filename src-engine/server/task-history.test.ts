@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskEngine } from '../engine/task-engine.js';
 import { gatedKind, submitted, until } from '../test-support/engine-helpers.js';
+import type { EngineEvent } from '../engine/engine-events.js';
+import type { TaskRecord } from '../engine/task-record.js';
+import type { TaskService } from '../engine/task-service.js';
 import { reconstructHistory, TaskHistory } from './task-history.js';
 
 const engines: TaskEngine[] = [];
@@ -85,6 +88,29 @@ describe('TaskHistory', () => {
       expect(history.of(last)).toEqual([]);
     }
     expect(history.size).toBe(0);
+  });
+
+  it('keeps the latest changes of tasks whose stories interleave past a block, and reuses what deleted tasks freed', () => {
+    // Driven by hand: eleven changes per task is more than a block of the slab holds, and two
+    // tasks changing in turn chain their blocks through each other's.
+    let listener: (event: EngineEvent) => void = () => undefined;
+    const source = { subscribe: (added: (event: EngineEvent) => void) => ((listener = added), () => undefined) } as unknown as TaskService;
+    const history = new TaskHistory(source, { perTask: 6 });
+    const change = (id: string, i: number, error: string | null, runAt: number | null = null): void =>
+      listener({ type: 'taskUpdated', stateChanged: true, task: { id, state: i % 2 ? 'running' : 'queued', statusText: `${id} ${i}`, attempt: i, error, runAt } as TaskRecord });
+    for (let i = 0; i < 11; i++) {
+      change('a', i, `broke ${i}`, 1_700_000_000_000 + i);
+      change('b', i, null);
+    }
+    expect(history.of('a').map((e) => [e.status, e.attempt, e.error, e.retryAt])).toEqual(
+      [5, 6, 7, 8, 9, 10].map((i) => [`a ${i}`, i, `broke ${i}`, new Date(1_700_000_000_000 + i).toISOString()]),
+    );
+    expect(history.of('b').map((e) => [e.state, e.status, e.error, e.retryAt])).toEqual([5, 6, 7, 8, 9, 10].map((i) => [i % 2 ? 'running' : 'queued', `b ${i}`, null, null]));
+    listener({ type: 'tasksDeleted', clientId: 'x', ids: ['a'] });
+    for (let i = 0; i < 3; i++) change('c', i, null);
+    expect(history.of('a')).toEqual([]);
+    expect(history.of('c').map((e) => [e.status, e.error, e.retryAt])).toEqual([0, 1, 2].map((i) => [`c ${i}`, null, null]));
+    expect(history.of('b').map((e) => e.status)).toEqual([5, 6, 7, 8, 9, 10].map((i) => `b ${i}`));
   });
 
   it('rebuilds a story from the record alone for a task it never watched', async () => {
