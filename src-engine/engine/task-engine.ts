@@ -85,7 +85,17 @@ export class TaskEngine implements TaskService {
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
+  /**
+   * Runs whose handler is running (what `cancel` and a stop past its grace abort). A run leaves
+   * it when its handler returns, not when it settles: with a durable store its end waits for a
+   * store batch, and a burst had every task of the batch in this map (a table that size costs a
+   * cache miss per set and delete); now it holds at most `concurrency` runs.
+   */
   private readonly running = new Map<string, EngineRun>();
+  /** Runs started and not yet settled (their end durable and announced): what `stop` waits for. */
+  private unsettledRuns = 0;
+  /** Wakes `stop` once {@link unsettledRuns} is 0. */
+  private allSettled: (() => void) | undefined;
   /**
    * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
    * A set, with the few workers that dequeued a task early in {@link earlyWorkers}: with a burst
@@ -433,7 +443,9 @@ export class TaskEngine implements TaskService {
     // Idle workers wait on the queue without the stop signal (see workLoop): completing it wakes them.
     this.queue.writer.tryComplete();
     this.due.stop();
-    const allDone = Promise.all([...this.running.values()].map((run) => run.done));
+    // Every run ends and settles (no run starts once stopping): handlers still running, and runs
+    // whose end waits for the store.
+    const allDone = this.unsettledRuns === 0 ? RESOLVED : new Promise<void>((resolve) => (this.allSettled = resolve));
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
@@ -496,6 +508,7 @@ export class TaskEngine implements TaskService {
     const kind = this.kinds.get(task.kind);
     const control = new EngineRun(task);
     this.running.set(task.id, control);
+    this.unsettledRuns++;
     // Undefined: the final commit settles the run itself (no promise per task for it).
     let ended: Promise<void> | undefined;
     try {
@@ -517,6 +530,7 @@ export class TaskEngine implements TaskService {
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
       else this.finish(task, 'failed', { error: reasonText(error) }, control);
     }
+    this.running.delete(task.id);
     if (ended === RESOLVED) this.settleRun(control);
     else if (ended) {
       const settle = (): void => this.settleRun(control);
@@ -526,10 +540,14 @@ export class TaskEngine implements TaskService {
 
   /** A run is over (its end announced, or a retry or requeue made durable): its slot is free. */
   private settleRun(run: EngineRun): void {
-    this.running.delete(run.task.id);
     this.logs.release(run.task.id);
     this.queueControl.finished(run.task);
     run.settle();
+    if (--this.unsettledRuns === 0 && this.allSettled) {
+      const wake = this.allSettled;
+      this.allSettled = undefined;
+      wake();
+    }
   }
 
   /**
