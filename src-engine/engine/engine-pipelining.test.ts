@@ -140,6 +140,25 @@ describe('TaskEngine with a slow store', () => {
     await engine.stop({ graceMs: 0 });
   });
 
+  it('stops only once the end of every run is durable and announced, also of runs whose handler already returned', async () => {
+    const quick = defineTaskKind({ name: 'quick', parse: (p) => p, run: async () => 'done' });
+    const store = new ManualStore();
+    const engine = new TaskEngine({ concurrency: 2, kinds: [quick], store });
+    const seen = record(engine);
+    engine.start();
+    const submissions = ['a', 'b'].map((name) => engine.submit({ name, clientId: 's', kind: 'quick' }));
+    await store.flush(); // both accepted; both handlers return at once, their ends wait for the store
+    await Promise.all(submissions);
+    await until(() => engine.counts().completed === 2, 'handlers returned');
+    let stopped = false;
+    const stopping = engine.stop({ graceMs: 10_000 }).then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    await store.flush();
+    await stopping;
+    expect(seen.filter((line) => line.endsWith('completed'))).toEqual(['a: completed', 'b: completed']);
+  });
+
   it('settles a cancel only once the Cancelled state is durable and announced', async () => {
     const slow = defineTaskKind({
       name: 'slow',

@@ -85,12 +85,26 @@ export class TaskEngine implements TaskService {
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
   private readonly queuedByClient = new Map<string, number>();
+  /**
+   * Runs whose handler is running (what `cancel` and a stop past its grace abort). A run leaves
+   * it when its handler returns, not when it settles: with a durable store its end waits for a
+   * store batch, and a burst had every task of the batch in this map (a table that size costs a
+   * cache miss per set and delete); now it holds at most `concurrency` runs.
+   */
   private readonly running = new Map<string, EngineRun>();
+  /** Runs started and not yet settled (their end durable and announced): what `stop` waits for. */
+  private unsettledRuns = 0;
+  /** Wakes `stop` once {@link unsettledRuns} is 0. */
+  private allSettled: (() => void) | undefined;
   /**
    * Tasks accepted but not yet announced: a worker must not announce `Running` before `Queued`.
-   * The value is the wake-up of a worker that dequeued the task early (no promise per task).
+   * A set, with the few workers that dequeued a task early in {@link earlyWorkers}: with a burst
+   * of submissions in one store batch it grows to every task of the burst, and a map's extra
+   * `get` per answer showed in profiles (entries of a table that size are cache misses).
    */
-  private readonly announcing = new Map<string, (() => void) | undefined>();
+  private readonly announcing = new Set<string>();
+  /** The wake-up of a worker that dequeued a task before its submit was answered (no promise per task). */
+  private readonly earlyWorkers = new Map<string, () => void>();
   /** Final tasks in the order they became final, for {@link forgetOldest} (O(1) instead of a scan). */
   private readonly finishOrder = new Deque<TaskRecord>();
   /**
@@ -233,7 +247,7 @@ export class TaskEngine implements TaskService {
       this.emit({ type: 'taskQueued', task });
       return Promise.resolve({ ok: true, task });
     }
-    this.announcing.set(task.id, undefined);
+    this.announcing.add(task.id);
     let saved: Promise<void>;
     try {
       saved = this.store.save(task);
@@ -264,9 +278,12 @@ export class TaskEngine implements TaskService {
 
   /** A worker that dequeued the task before its submit was answered may go on (see `announcing`). */
   private announced(task: TaskRecord): void {
-    const wake = this.announcing.get(task.id);
     this.announcing.delete(task.id);
-    wake?.();
+    if (this.earlyWorkers.size === 0) return;
+    const wake = this.earlyWorkers.get(task.id);
+    if (!wake) return;
+    this.earlyWorkers.delete(task.id);
+    wake();
   }
 
   /**
@@ -426,7 +443,9 @@ export class TaskEngine implements TaskService {
     // Idle workers wait on the queue without the stop signal (see workLoop): completing it wakes them.
     this.queue.writer.tryComplete();
     this.due.stop();
-    const allDone = Promise.all([...this.running.values()].map((run) => run.done));
+    // Every run ends and settles (no run starts once stopping): handlers still running, and runs
+    // whose end waits for the store.
+    const allDone = this.unsettledRuns === 0 ? RESOLVED : new Promise<void>((resolve) => (this.allSettled = resolve));
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
@@ -462,7 +481,8 @@ export class TaskEngine implements TaskService {
           return; // stopped
         }
       }
-      if (this.announcing.has(task.id)) await new Promise<void>((resolve) => this.announcing.set(task.id, resolve));
+      // No lookup while nothing waits for its answer (most reads: a batch is answered as a whole).
+      if (this.announcing.size > 0 && this.announcing.has(task.id)) await new Promise<void>((resolve) => this.earlyWorkers.set(task.id, resolve));
       // The store cannot write: start nothing until it can (the task stays queued meanwhile).
       if (this.store.failure !== undefined) await waitUnlessAborted(this.store.writable?.(), signal);
       // Cancelled while it waited: skip. Dequeued during shutdown: it stays queued in the store.
@@ -488,6 +508,7 @@ export class TaskEngine implements TaskService {
     const kind = this.kinds.get(task.kind);
     const control = new EngineRun(task);
     this.running.set(task.id, control);
+    this.unsettledRuns++;
     // Undefined: the final commit settles the run itself (no promise per task for it).
     let ended: Promise<void> | undefined;
     try {
@@ -509,6 +530,7 @@ export class TaskEngine implements TaskService {
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
       else this.finish(task, 'failed', { error: reasonText(error) }, control);
     }
+    this.running.delete(task.id);
     if (ended === RESOLVED) this.settleRun(control);
     else if (ended) {
       const settle = (): void => this.settleRun(control);
@@ -518,10 +540,14 @@ export class TaskEngine implements TaskService {
 
   /** A run is over (its end announced, or a retry or requeue made durable): its slot is free. */
   private settleRun(run: EngineRun): void {
-    this.running.delete(run.task.id);
     this.logs.release(run.task.id);
     this.queueControl.finished(run.task);
     run.settle();
+    if (--this.unsettledRuns === 0 && this.allSettled) {
+      const wake = this.allSettled;
+      this.allSettled = undefined;
+      wake();
+    }
   }
 
   /**

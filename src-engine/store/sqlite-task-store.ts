@@ -199,7 +199,14 @@ export class SqliteTaskStore implements TaskStore {
   private readonly writeBatch: (inserts: readonly Readonly<TaskRecord>[], updates: readonly Readonly<TaskRecord>[], deletes: readonly string[]) => void;
   /** Ids of the rows in the file, as far as this store knows: committed inserts and loaded rows, less deletes. */
   private readonly stored = new Set<string>();
-  private staged = new Map<string, Readonly<TaskRecord>>();
+  /**
+   * Changes staged for the next batch, split at save by `stored`, which changes only when a batch
+   * commits: rows the file does not hold yet (inserts) and rows it holds (updates). Split at
+   * flush, every row was looked up in `stored` a second time (with a whole burst in one batch,
+   * a set that size costs a cache miss per lookup).
+   */
+  private stagedInserts = new Map<string, Readonly<TaskRecord>>();
+  private stagedUpdates = new Map<string, Readonly<TaskRecord>>();
   private deletes = new Set<string>();
   /** The open batch; `fresh` is the promise of its new rows (see {@link save}). */
   private batch: (Pending & { fresh?: Pending }) | undefined;
@@ -340,7 +347,7 @@ export class SqliteTaskStore implements TaskStore {
     const { tasks, cutoff } = preloaded && preloaded.limit === limit ? preloaded : this.readAll(limit);
     if (cutoff && !this.closed) {
       this.pruner?.stop();
-      this.pruner = new HistoryPruner(this.db, cutoff, (id) => this.stored.has(id) || this.staged.has(id), () => this.onPruned?.());
+      this.pruner = new HistoryPruner(this.db, cutoff, (id) => this.stored.has(id) || this.stagedInserts.has(id) || this.stagedUpdates.has(id), () => this.onPruned?.());
       this.pruner.start();
     }
     return tasks;
@@ -366,9 +373,13 @@ export class SqliteTaskStore implements TaskStore {
    */
   save(task: Readonly<TaskRecord>): Promise<void> {
     if (this.closed) return closedError();
-    this.staged.set(task.id, task);
     const batch = this.batch ?? this.openBatch();
-    return this.stored.has(task.id) ? batch.promise : (batch.fresh ??= pending()).promise;
+    if (this.stored.has(task.id)) {
+      this.stagedUpdates.set(task.id, task);
+      return batch.promise;
+    }
+    this.stagedInserts.set(task.id, task);
+    return (batch.fresh ??= pending()).promise;
   }
 
   /**
@@ -380,11 +391,11 @@ export class SqliteTaskStore implements TaskStore {
    */
   saveSoon(task: Readonly<TaskRecord>): void {
     if (this.closed) return;
-    this.staged.set(task.id, task);
+    (this.stored.has(task.id) ? this.stagedUpdates : this.stagedInserts).set(task.id, task);
     if (!this.batch && !this.tickTimer) {
       this.tickTimer = setTimeout(() => {
         this.tickTimer = undefined;
-        if (!this.closed && !this.batch && this.staged.size > 0) this.openBatch();
+        if (!this.closed && !this.batch && this.stagedCount() > 0) this.openBatch();
       }, TICK_WRITE_MS);
       this.tickTimer.unref();
     }
@@ -393,7 +404,8 @@ export class SqliteTaskStore implements TaskStore {
   delete(ids: readonly string[]): Promise<void> {
     if (this.closed) return closedError();
     for (const id of ids) {
-      this.staged.delete(id);
+      this.stagedInserts.delete(id);
+      this.stagedUpdates.delete(id);
       this.deletes.add(id);
     }
     return (this.batch ?? this.openBatch()).promise;
@@ -425,7 +437,7 @@ export class SqliteTaskStore implements TaskStore {
     // Ticks still waiting for their interval are written now.
     clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
-    if (!this.batch && this.staged.size > 0) this.openBatch();
+    if (!this.batch && this.stagedCount() > 0) this.openBatch();
     if (this.batch) await this.batch.promise.catch(() => undefined);
     this.closed = true;
     try {
@@ -466,32 +478,36 @@ export class SqliteTaskStore implements TaskStore {
     return batch;
   }
 
+  /** Rows staged for the next batch (see `stagedInserts`). */
+  private stagedCount(): number {
+    return this.stagedInserts.size + this.stagedUpdates.size;
+  }
+
   private flush(): void {
     const batch = this.batch;
     if (!batch || this.retryTimer) return; // flushed already, or a retry is scheduled (stopRetrying flushes)
-    const staged = this.staged;
+    const stagedInserts = this.stagedInserts;
+    const stagedUpdates = this.stagedUpdates;
     const deletes = this.deletes;
     this.batch = undefined;
-    this.staged = new Map();
+    this.stagedInserts = new Map();
+    this.stagedUpdates = new Map();
     this.deletes = new Set();
-    const inserts: Readonly<TaskRecord>[] = [];
-    const updates: Readonly<TaskRecord>[] = [];
-    // forEach, not for-of: a Map's iterator made a result object per row (~100 bytes per task in
-    // the bench's allocation profile), and a batch holds up to every task submitted in one turn.
-    staged.forEach((task) => (this.stored.has(task.id) ? updates : inserts).push(task));
+    const inserts = valuesOf(stagedInserts);
+    const updates = valuesOf(stagedUpdates);
     try {
       const started = this.onCommit ? performance.now() : 0;
       this.writeBatch(inserts, updates, Array.from(deletes));
       this.onCommit?.(performance.now() - started, inserts.length + updates.length + deletes.size);
     } catch (error) {
-      this.hold(batch, staged, deletes, error);
+      this.hold(batch, stagedUpdates, deletes, error);
       return;
     }
     // Committed: only now do these rows exist (a rolled-back batch leaves `stored` as it was).
     this.preloaded = undefined; // stale now
     for (const task of inserts) this.stored.add(task.id);
     deletes.forEach((id) => this.stored.delete(id));
-    this.health.succeeded(staged.size + deletes.size);
+    this.health.succeeded(inserts.length + updates.length + deletes.size);
     batch.resolve();
     batch.fresh?.resolve();
   }
@@ -500,10 +516,10 @@ export class SqliteTaskStore implements TaskStore {
    * A batch failed (a full disk, an I/O error): new rows are refused at once; every other change
    * stays staged in the same, still open batch (later changes join it, so announcements keep
    * their order) and is tried again after a backoff, until it is durable or the store gives up.
+   * `staged` is the batch's updates: its inserts (new rows) are the refused ones.
    */
   private hold(batch: Pending & { fresh?: Pending }, staged: Map<string, Readonly<TaskRecord>>, deletes: Set<string>, error: unknown): void {
     const failure = new StoreError('ERR_STORE_WRITE', `Cannot write to the task database at ${this.path}: ${describeStoreError(error)}`, { cause: error });
-    for (const id of staged.keys()) if (!this.stored.has(id)) staged.delete(id);
     batch.fresh?.reject(failure);
     batch.fresh = undefined;
     // Only SQLite's own failures (a full disk, an I/O error) can pass; anything else (a bug) would fail forever.
@@ -512,7 +528,7 @@ export class SqliteTaskStore implements TaskStore {
       this.health.failed(error, staged.size + deletes.size);
       return batch.reject(failure);
     }
-    this.staged = staged;
+    this.stagedUpdates = staged;
     this.deletes = deletes;
     this.batch = batch;
     const wait = this.health.failed(error, staged.size + deletes.size);
@@ -622,6 +638,17 @@ export class SqliteTaskStore implements TaskStore {
   private writeDeletes(ids: readonly string[]): void {
     this.removes.forEachChunk(ids.length, (start, count, statement) => statement.run(ids.slice(start, start + count)));
   }
+}
+
+/**
+ * A map's values as an array. forEach, not for-of or Array.from: a Map's iterator made a result
+ * object per row (~100 bytes per task in the bench's allocation profile), and a batch holds up to
+ * every task submitted in one turn.
+ */
+function valuesOf<T>(map: Map<string, T>): T[] {
+  const values: T[] = [];
+  map.forEach((value) => values.push(value));
+  return values;
 }
 
 function closedError(): Promise<void> {
