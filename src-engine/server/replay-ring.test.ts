@@ -22,6 +22,15 @@ describe('ReplayRing', () => {
     for (const [n, at] of positions.entries()) if (ring.intact(at)) expect(ring.read(at, 100).equals(frame(n))).toBe(true);
   });
 
+  it('finds the first intact frame of a list of positions', () => {
+    const ring = new ReplayRing(1000);
+    const positions = Array.from({ length: 15 }, (_, n) => ring.append(frame(n)));
+    expect(ring.firstIntact(positions)).toBe(5);
+    expect(ring.firstIntact(positions.slice(0, 5))).toBe(5); // none intact
+    expect(ring.firstIntact(positions.slice(5))).toBe(0);
+    expect(ring.firstIntact([])).toBe(0);
+  });
+
   it('never splits a frame across two of its buffers', () => {
     const ring = new ReplayRing(3 * 1024 * 1024); // three segments of 1 MiB
     const size = 300_000; // 3 fit in a segment, the 4th would span two

@@ -38,11 +38,6 @@ export class ReplayRing {
     this.capacity = this.segmentBytes * this.segmentCount;
   }
 
-  /** Largest frame the ring keeps. */
-  get largestFrame(): number {
-    return this.segmentBytes;
-  }
-
   /**
    * Copies a frame in after the last one; returns its position, or -1 when it is larger than a
    * segment (the ring does not keep it).
@@ -71,6 +66,21 @@ export class ReplayRing {
    */
   intact(at: number): boolean {
     return at >= 0 && this.head - at <= this.capacity;
+  }
+
+  /**
+   * Index of the first intact position in `positions` (ascending, as written), or its length when
+   * none is: intact positions are a suffix (see {@link intact}), so a binary search finds it.
+   */
+  firstIntact(positions: readonly number[]): number {
+    let low = 0;
+    let high = positions.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.intact(positions[mid]!)) high = mid;
+      else low = mid + 1;
+    }
+    return low;
   }
 
   /** A copy of `length` bytes written at `at` (the caller checked {@link intact}). */

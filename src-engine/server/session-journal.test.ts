@@ -135,6 +135,18 @@ describe('SessionJournal', () => {
     expect(journal.resume('b', journal.epochOf('b'), 20).ok).toBe(true);
   });
 
+  it('forgets the entries of frames the ring came round to, so its index stays in proportion to the ring', () => {
+    const frameBytes = journalOf().record('x', message(1)).length;
+    const journal = new SessionJournal({ maxBytes: 50 * frameBytes }); // frames for 1,000 per session, room for 50 in all
+    for (let n = 1; n <= 1000; n++) for (const id of ['a', 'b']) journal.record(id, message(n));
+    for (const id of ['a', 'b']) {
+      expect(journal.keptFrames(id)).toBeLessThanOrEqual(Math.ceil(25 * (8 / 7))); // its 25 in the ring, at most an eighth stale
+      const resumed = journal.resume(id, journal.epochOf(id), 980);
+      expect(resumed.ok && resumed.missed.map((entry) => seqOf(entry.frame))).toEqual(Array.from({ length: 20 }, (_, i) => 981 + i));
+      expect(journal.resume(id, journal.epochOf(id), 970)).toEqual({ ok: false }); // a971 was overwritten
+    }
+  });
+
   it('never changes a frame it handed out when the ring comes round: a slow socket may still be writing it', () => {
     const journal = new SessionJournal({ maxBytes: 4096 });
     const handedOut = Array.from({ length: 200 }, (_, i) => journal.record('a', message(i + 1))); // views, not copies

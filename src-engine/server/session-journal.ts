@@ -167,6 +167,11 @@ export class SessionJournal {
     // moves per message). Dropping only once twice the limit was kept held twice the frames the
     // replay can use.
     if (count + 1 >= this.framesPerSession + this.trimBlock) dropFrames(log, count + 1 - this.framesPerSession);
+    // Entries of frames the ring came round to can never be replayed: they go too, once an eighth
+    // of the session's entries are stale (one comparison per message), so the sessions' indexes
+    // together stay in proportion to what the ring holds, not to `framesPerSession` each.
+    const positions = log.positions;
+    if (!this.ring.intact(positions[positions.length >> 3]!)) dropFrames(log, this.ring.firstIntact(positions));
     return payload;
   }
 
