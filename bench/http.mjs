@@ -7,6 +7,9 @@ import { noopKind } from './lib/bench-kinds.mjs';
 import { alternate, Child, emitResult, log, QUICK } from './lib/common.mjs';
 
 const DURATION_S = QUICK ? 3 : 5;
+// One short round of each side first, not counted: the first rounds of a process ran our server at
+// ~8k req/s and later ones at ~11k (JIT of our larger request path), while bare's were steady.
+const WARMUP_S = 2;
 // Four rounds in a full run: a median of two is their mean, and one disturbed round moved it by a third.
 const ROUNDS = QUICK ? 2 : 4;
 const CONNECTIONS = 32;
@@ -18,14 +21,14 @@ const requests = bodies.map((body) => ({ method: 'POST', path: '/api/task/start'
 const runner = new Child('clients/autocannon-runner.mjs');
 let lastDetail = {};
 
-async function load(baseUrl) {
-  const result = await runner.ask({ type: 'load', url: baseUrl, requests, connections: CONNECTIONS, durationSeconds: DURATION_S }, 'loaded', DURATION_S * 1000 + 30_000);
+async function load(baseUrl, durationSeconds) {
+  const result = await runner.ask({ type: 'load', url: baseUrl, requests, connections: CONNECTIONS, durationSeconds }, 'loaded', durationSeconds * 1000 + 30_000);
   if (result.non2xx > 0 || result.errors > 0) log(`  ${result.non2xx} non-2xx, ${result.errors} errors: ${JSON.stringify(result.statusCodes)}`);
   lastDetail = result;
   return result;
 }
 
-async function oursRun({ routeOnly = false } = {}) {
+async function oursRun({ routeOnly = false, durationSeconds = DURATION_S } = {}) {
   // A no-op kind with the default 8 workers keeps the queue from filling: each request costs its
   // request path (validation, access rules, headers) plus one whole task life in the engine.
   const monitor = await startTaskMonitor({ port: 0, uiDir: null, logLevel: 'silent', inMemory: true });
@@ -36,7 +39,7 @@ async function oursRun({ routeOnly = false } = {}) {
     monitor.engine.submit = async (submission) => ({ ok: true, task: { id: randomUUID(), clientId: submission.clientId, state: 'queued', runAt: null } });
   }
   try {
-    const result = await load(monitor.url);
+    const result = await load(monitor.url, durationSeconds);
     if (result.non2xx > 0) throw new Error(`our server refused ${result.non2xx} of ${result.total} requests: ${JSON.stringify(result.statusCodes)}`);
     return result.requestsPerSecond;
   } finally {
@@ -44,7 +47,7 @@ async function oursRun({ routeOnly = false } = {}) {
   }
 }
 
-async function bareRun() {
+async function bareRun(durationSeconds = DURATION_S) {
   const app = Fastify({ logger: false });
   app.post('/api/task/start', async (request) => ({
     taskId: randomUUID(),
@@ -56,13 +59,14 @@ async function bareRun() {
   await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const { port } = app.server.address();
-    return (await load(`http://127.0.0.1:${port}`)).requestsPerSecond;
+    return (await load(`http://127.0.0.1:${port}`, durationSeconds)).requestsPerSecond;
   } finally {
     await app.close();
   }
 }
 
 try {
+  log(`POST /api/task/start warm-up (${WARMUP_S} s each, not counted): bare ${Math.round(await bareRun(WARMUP_S))}, ours ${Math.round(await oursRun({ durationSeconds: WARMUP_S }))}, route only ${Math.round(await oursRun({ routeOnly: true, durationSeconds: WARMUP_S }))} req/s`);
   const result = await alternate({ bare: bareRun, ours: () => oursRun(), routeOnly: () => oursRun({ routeOnly: true }) }, ROUNDS, 'POST /api/task/start');
   emitResult({
     rows: [

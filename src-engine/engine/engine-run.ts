@@ -16,6 +16,8 @@ export class EngineRun extends RunControl {
   private completedAt: number | null = null;
   private attempt = 0;
   private runAt: number | null = null;
+  /** Its place in the engine's {@link RunSlots} while its handler runs; -1 otherwise. */
+  slot = -1;
 
   constructor(readonly task: TaskRecord) {
     super();

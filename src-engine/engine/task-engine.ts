@@ -15,6 +15,8 @@ import { RESOLVED, RunContext, type RunControl, type RunHooks } from './run-cont
 import { SessionIndex } from './session-index.js';
 import { DurableCommits } from './durable-commits.js';
 import { EngineRun } from './engine-run.js';
+import { KeyCounts } from './key-counts.js';
+import { RunSlots } from './run-slots.js';
 import { systemClock, type Clock } from './clock.js';
 import { DueTimer } from './due-timer.js';
 import { AdmissionGate } from '../queue/admission-gate.js';
@@ -84,14 +86,14 @@ export class TaskEngine implements TaskService {
   private readonly sessions = new SessionIndex();
   private readonly counters: TaskCounts = emptyCounts();
   /** Queued tasks per session, kept with the counters so a per-session cap never scans. */
-  private readonly queuedByClient = new Map<string, number>();
+  private readonly queuedByClient = new KeyCounts();
   /**
    * Runs whose handler is running (what `cancel` and a stop past its grace abort). A run leaves
    * it when its handler returns, not when it settles: with a durable store its end waits for a
    * store batch, and a burst had every task of the batch in this map (a table that size costs a
    * cache miss per set and delete); now it holds at most `concurrency` runs.
    */
-  private readonly running = new Map<string, EngineRun>();
+  private readonly running = new RunSlots();
   /** Runs started and not yet settled (their end durable and announced): what `stop` waits for. */
   private unsettledRuns = 0;
   /** Wakes `stop` once {@link unsettledRuns} is 0. */
@@ -360,7 +362,7 @@ export class TaskEngine implements TaskService {
 
   /** A session's tasks waiting for a worker (or for a retry backoff to end). O(1). */
   queuedFor(clientId: string): number {
-    return this.queuedByClient.get(clientId) ?? 0;
+    return this.queuedByClient.get(clientId);
   }
 
   /** Tasks waiting for a worker (or for a retry backoff to end). */
@@ -449,7 +451,7 @@ export class TaskEngine implements TaskService {
     let graceTimer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => (graceTimer = setTimeout(resolve, options.graceMs ?? 10_000, 'timeout')));
     if ((await Promise.race([allDone, grace])) === 'timeout') {
-      for (const run of this.running.values()) run.abort(this.shutdown);
+      for (const run of this.running.snapshot()) run.abort(this.shutdown);
       this.store.stopRetrying?.(); // what a failing store still holds is lost to this run, and reruns at the next start
     }
     clearTimeout(graceTimer);
@@ -507,7 +509,7 @@ export class TaskEngine implements TaskService {
   private async runTask(task: TaskRecord): Promise<void> {
     const kind = this.kinds.get(task.kind);
     const control = new EngineRun(task);
-    this.running.set(task.id, control);
+    this.running.add(control);
     this.unsettledRuns++;
     // Undefined: the final commit settles the run itself (no promise per task for it).
     let ended: Promise<void> | undefined;
@@ -530,7 +532,7 @@ export class TaskEngine implements TaskService {
       else if (kind && task.attempt < task.maxAttempts && !this.stopping) ended = this.scheduleRetry(task, kind, reasonText(error));
       else this.finish(task, 'failed', { error: reasonText(error) }, control);
     }
-    this.running.delete(task.id);
+    this.running.remove(control);
     if (ended === RESOLVED) this.settleRun(control);
     else if (ended) {
       const settle = (): void => this.settleRun(control);
@@ -764,9 +766,7 @@ export class TaskEngine implements TaskService {
   private count(task: TaskRecord, delta: 1 | -1): void {
     this.counters[task.state] += delta;
     if (task.state !== 'queued') return;
-    const queued = (this.queuedByClient.get(task.clientId) ?? 0) + delta;
-    if (queued > 0) this.queuedByClient.set(task.clientId, queued);
-    else this.queuedByClient.delete(task.clientId);
+    this.queuedByClient.add(task.clientId, delta);
   }
 
   private setState(task: TaskRecord, state: TaskState): void {

@@ -16,7 +16,7 @@ export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['completed', 'faile
 
 export function newTaskRecord(submission: TaskSubmission, kind: string, parameters: Record<string, unknown>, maxAttempts: number, now: number): TaskRecord {
   const later = submission.runAt !== undefined && submission.runAt > now;
-  return {
+  const record: TaskRecord = {
     id: newTaskId(),
     name: submission.name,
     kind,
@@ -35,8 +35,11 @@ export function newTaskRecord(submission: TaskSubmission, kind: string, paramete
     priority: submission.priority ?? 0,
     runAt: later ? submission.runAt! : null,
     job: null,
-    ...(submission.scheduleId === undefined ? {} : { scheduleId: submission.scheduleId }),
   };
+  // Added after, not spread into the literal: a spread made every record (most have no schedule)
+  // a generic copy instead of a literal's ready-made shape.
+  if (submission.scheduleId !== undefined) (record as { scheduleId?: string }).scheduleId = submission.scheduleId;
+  return record;
 }
 
 export function emptyCounts(): TaskCounts {

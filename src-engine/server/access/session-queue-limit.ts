@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { TaskService } from '../../engine/task-service.js';
+import { KeyCounts } from '../../engine/key-counts.js';
 import { ownerFromRequest } from '../client-id.js';
 import { sendError } from '../error-catalog.js';
 import { addRoutePreHandler } from './route-hooks.js';
@@ -18,7 +19,7 @@ const RETRY_AFTER_SECONDS = 5;
  * submissions still in flight, so concurrent requests cannot overshoot the cap.
  */
 export class SessionQueueCounter {
-  private readonly inFlight = new Map<string, number>();
+  private readonly inFlight = new KeyCounts();
   /**
    * One listener for every response (it reads its session off the response), added with `on`:
    * 'close' fires once per response, so `once`'s wrapper and its removal are not needed, and no
@@ -35,7 +36,7 @@ export class SessionQueueCounter {
 
   /** Tasks the session has queued plus its submissions in flight. */
   count(session: string): number {
-    return this.engine.queuedFor(session) + (this.inFlight.get(session) ?? 0);
+    return this.engine.queuedFor(session) + this.inFlight.get(session);
   }
 
   /**
@@ -43,7 +44,7 @@ export class SessionQueueCounter {
    * response is sent or the client went away: either way the place is free).
    */
   reserveUntilClosed(session: string, response: ServerResponse): void {
-    this.inFlight.set(session, (this.inFlight.get(session) ?? 0) + 1);
+    this.inFlight.add(session, 1);
     (response as Holding)[HELD] = session;
     response.on('close', this.onClose);
   }
@@ -54,9 +55,7 @@ export class SessionQueueCounter {
     const session = holding[HELD];
     if (session === undefined) return;
     holding[HELD] = undefined;
-    const left = (this.inFlight.get(session) ?? 1) - 1;
-    if (left <= 0) this.inFlight.delete(session);
-    else this.inFlight.set(session, left);
+    this.inFlight.add(session, -1);
   }
 }
 
